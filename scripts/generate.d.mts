@@ -1,0 +1,1 @@
+export function generate(options: { specPath: string; outDir: string; check: boolean }): Promise<string[]>;

@@ -1,0 +1,3 @@
+export function loadSpec(path: string): Promise<any>;
+export function deref(spec: unknown, node: any): any;
+export function derefDeep(spec: unknown, node: any): any;

@@ -1,0 +1,64 @@
+import createClient from "openapi-fetch";
+import type { Client } from "openapi-fetch";
+import type { paths } from "./generated/schema.js";
+import { VERSION } from "./generated/version.js";
+import { resolveConfig } from "./config.js";
+import type { ClientOptions, Environment } from "./config.js";
+import { ValidationError } from "./errors.js";
+import { createRedactor } from "./redact.js";
+import { PlainRequest } from "./transport/request.js";
+import { createTransport } from "./transport/transport.js";
+import { createTokensResource } from "./resources/tokens.js";
+import type { TokensResource } from "./resources/tokens.js";
+
+export interface MotherDuckClient {
+  /** Access tokens: create. */
+  readonly tokens: TokensResource;
+  /**
+   * The underlying openapi-fetch client: typed by the spec, with auth, timeouts, retries and body limits,
+   * but without validation, scope guards or error mapping. It returns `{ data, error, response }`.
+   */
+  readonly raw: Client<paths>;
+}
+
+function runsInBrowser(): boolean {
+  const scope = globalThis as { window?: unknown; document?: unknown };
+  return typeof scope.window !== "undefined" && typeof scope.document !== "undefined";
+}
+
+function processEnv(): Environment {
+  return (globalThis as { process?: { env?: Environment } }).process?.env ?? {};
+}
+
+/**
+ * Creates a MotherDuck REST API client. Options are checked at once: a bad base URL or option throws a
+ * ValidationError here. A missing token is reported by the first call, before anything is sent.
+ */
+export function createMotherDuckClient(options: ClientOptions = {}): MotherDuckClient {
+  if (runsInBrowser() && options.dangerouslyAllowBrowser !== true) {
+    throw new ValidationError(
+      [{ path: "dangerouslyAllowBrowser", message: "must be true to run in a browser" }],
+      "motherduck-rest refuses to run in a browser: a MotherDuck token in a web page can be read by anyone " +
+        "who loads the page, and an Admin token gives away the organization. Call the API from a server; " +
+        "if you really mean it, pass dangerouslyAllowBrowser: true.",
+    );
+  }
+  const config = resolveConfig(options, processEnv());
+  const redact = createRedactor([config.token]);
+  const transport = createTransport({
+    token: config.token,
+    userAgent: `motherduck-rest/${VERSION}`,
+    timeoutMs: config.timeoutMs,
+    maxRetries: config.maxRetries,
+    fetch: config.fetch,
+    logger: config.logger,
+    redact,
+  });
+  const raw = createClient<paths>({
+    baseUrl: config.baseUrl,
+    fetch: transport as unknown as (input: Request) => Promise<Response>,
+    Request: PlainRequest as unknown as typeof Request,
+  });
+  const context = { raw, identity: config.identity, logger: config.logger, redact };
+  return { tokens: createTokensResource(context), raw };
+}

@@ -1,0 +1,65 @@
+// A local MotherDuck REST API for tests, demos and anyone without an account. It keeps state and
+// enforces the token-scope table, which stateless mock servers cannot.
+import type { AddressInfo } from "node:net";
+import type { Role } from "../scope.js";
+import { Store } from "./store.js";
+import { createEmulatorServer } from "./server.js";
+
+export interface EmulatorOptions {
+  /** Default 0: any free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+}
+
+export interface Emulator {
+  /** The base URL to give the client. */
+  url: string;
+  /** A read/write token of `alice`, an Admin of organization `acme`. */
+  adminToken: string;
+  /** A read/write token of `bob`, a Member of organization `acme`. */
+  memberToken: string;
+  /** Adds a user (organization `acme` unless told) and returns a read/write token for them. */
+  addUser(user: { username: string; role: Role; organization?: string }): { token: string };
+  /** Moves the emulator's clock forward, so that tokens expire without waiting. */
+  advanceTime(seconds: number): void;
+  close(): Promise<void>;
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const store = new Store();
+  const addUser = ({
+    username,
+    role,
+    organization = "acme",
+  }: {
+    username: string;
+    role: Role;
+    organization?: string;
+  }) => {
+    store.addUser({ username, role, organization, serviceAccount: false });
+    return { token: store.createToken(username, { name: "seed" }).secret };
+  };
+  const adminToken = addUser({ username: "alice", role: "admin" }).token;
+  const memberToken = addUser({ username: "bob", role: "member" }).token;
+
+  const server = createEmulatorServer(store);
+  const host = options.host ?? "127.0.0.1";
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const urlHost = host.includes(":") ? `[${host}]` : host;
+  return {
+    url: `http://${urlHost}:${port}`,
+    adminToken,
+    memberToken,
+    addUser,
+    advanceTime: (seconds) => store.advance(seconds),
+    close() {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,234 @@
+// The error hierarchy, and the one place that turns an HTTP answer into an error.
+import type { Issue } from "./validation/schema.js";
+import type { ScopeRule } from "./scope.js";
+import type { Redactor } from "./redact.js";
+import { hintFor } from "./hints.js";
+
+export type { Issue };
+
+/** Names a class on its prototype: stack traces read it there, and minifiers cannot rename a string. */
+function named(ErrorClass: abstract new (...args: never[]) => Error, name: string): void {
+  Object.defineProperty(ErrorClass.prototype, "name", { value: name, writable: true, configurable: true });
+}
+
+/** The base of every error this library throws. */
+export class MotherDuckError extends Error {
+  static {
+    named(this, "MotherDuckError");
+  }
+  toJSON(): object {
+    return { ...this, name: this.name, message: this.message };
+  }
+}
+
+/** The request was refused before anything was sent. `issues` lists every problem found. */
+export class ValidationError extends MotherDuckError {
+  static {
+    named(this, "ValidationError");
+  }
+  readonly issues: Issue[];
+  constructor(issues: Issue[], message = `Invalid request: ${issues.map((i) => `${i.path} ${i.message}`).join("; ")}`) {
+    super(message);
+    this.issues = issues;
+  }
+}
+
+/** A token-scope rule refused the call before anything was sent. `rule` is the rule's id, such as "S3". */
+export class TokenScopeError extends ValidationError {
+  static {
+    named(this, "TokenScopeError");
+  }
+  readonly rule: ScopeRule;
+  constructor(rule: ScopeRule, reason: string, path = "username") {
+    super([{ path, message: reason }], `Refused by token-scope rule ${rule}: ${reason}`);
+    this.rule = rule;
+  }
+}
+
+export interface ApiErrorFields {
+  status: number;
+  /** The body's `code`, such as "FORBIDDEN"; undefined when the body had none. */
+  code: string | undefined;
+  message: string;
+  /** The body's `issues`, as sent (extra fields kept). */
+  issues: Array<{ message: string; [key: string]: unknown }>;
+  /** The `x-request-id` header, for MotherDuck support. */
+  requestId: string | undefined;
+  /** What most likely went wrong and what to do, where the client can tell. */
+  hint: string | undefined;
+  /** How many attempts were made in all. */
+  attempts: number;
+}
+
+/** The API answered with a status outside 2xx. */
+export class ApiError extends MotherDuckError {
+  static {
+    named(this, "ApiError");
+  }
+  readonly status: number;
+  readonly code: string | undefined;
+  readonly issues: ApiErrorFields["issues"];
+  readonly requestId: string | undefined;
+  readonly hint: string | undefined;
+  readonly attempts: number;
+  constructor(fields: ApiErrorFields) {
+    super(fields.hint ? `${fields.message}\nHint: ${fields.hint}` : fields.message);
+    this.status = fields.status;
+    this.code = fields.code;
+    this.issues = fields.issues;
+    this.requestId = fields.requestId;
+    this.hint = fields.hint;
+    this.attempts = fields.attempts;
+  }
+}
+export class BadRequestError extends ApiError {
+  static {
+    named(this, "BadRequestError");
+  }
+}
+export class AuthenticationError extends ApiError {
+  static {
+    named(this, "AuthenticationError");
+  }
+}
+export class PermissionDeniedError extends ApiError {
+  static {
+    named(this, "PermissionDeniedError");
+  }
+}
+export class NotFoundError extends ApiError {
+  static {
+    named(this, "NotFoundError");
+  }
+}
+export class RateLimitError extends ApiError {
+  static {
+    named(this, "RateLimitError");
+  }
+}
+export class InternalServerError extends ApiError {
+  static {
+    named(this, "InternalServerError");
+  }
+}
+
+/** No response arrived: the connection failed or was cut. */
+export class ConnectionError extends MotherDuckError {
+  static {
+    named(this, "ConnectionError");
+  }
+  /** How many attempts were made in all. */
+  attempts = 1;
+}
+
+/** No response arrived within `timeoutMs`. */
+export class TimeoutError extends MotherDuckError {
+  static {
+    named(this, "TimeoutError");
+  }
+  readonly timeoutMs: number;
+  /** How many attempts were made in all. */
+  attempts = 1;
+  constructor(timeoutMs: number) {
+    super(`The MotherDuck API did not answer within ${timeoutMs} ms`);
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** A 2xx answer whose body breaks the spec. */
+export class ResponseShapeError extends MotherDuckError {
+  static {
+    named(this, "ResponseShapeError");
+  }
+  readonly issues: Issue[];
+  constructor(
+    issues: Issue[],
+    message = `The API's answer does not match the spec: ${issues.map((i) => `${i.path} ${i.message}`).join("; ")}`,
+  ) {
+    super(message);
+    this.issues = issues;
+  }
+}
+
+function errorClassFor(status: number): typeof ApiError {
+  if (status === 400) return BadRequestError;
+  if (status === 401) return AuthenticationError;
+  if (status === 403) return PermissionDeniedError;
+  if (status === 404) return NotFoundError;
+  if (status === 429) return RateLimitError;
+  if (status >= 500) return InternalServerError;
+  return ApiError;
+}
+
+export interface ErrorResponse {
+  status: number;
+  statusText: string;
+  headers: Headers;
+  /** The body: its text (possibly cut at the error-body limit), or its value when already parsed. */
+  body: unknown;
+  truncated: boolean;
+  attempts: number;
+}
+
+export interface ErrorContext {
+  operationId: string | undefined;
+  redact: Redactor;
+}
+
+const SNIPPET_LENGTH = 200;
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function readableText(response: ErrorResponse): string {
+  const text = typeof response.body === "string" ? response.body.trim() : "";
+  if (!text) return response.statusText || "no body";
+  const contentType = response.headers.get("content-type") ?? "";
+  if (contentType.includes("html") || text.startsWith("<")) {
+    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
+    return `an HTML page${title ? ` ("${title}")` : ""} instead of a JSON error`;
+  }
+  const flat = text.replace(/\s+/g, " ");
+  return flat.length > SNIPPET_LENGTH ? `${flat.slice(0, SNIPPET_LENGTH)}…` : flat;
+}
+
+/** Builds the error for a non-2xx answer. The status picks the class; the body fills it in. */
+export function errorFromResponse(response: ErrorResponse, context: ErrorContext): ApiError {
+  const { redact } = context;
+  const json = response.truncated
+    ? undefined
+    : typeof response.body === "string"
+      ? parseJson(response.body)
+      : response.body;
+  const body =
+    typeof json === "object" && json !== null && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
+  const code = typeof body?.code === "string" ? body.code : undefined;
+  const serverMessage = typeof body?.message === "string" ? body.message : undefined;
+  const issues = Array.isArray(body?.issues)
+    ? body.issues
+        .filter(
+          (i): i is Record<string, unknown> => typeof i === "object" && i !== null && typeof i.message === "string",
+        )
+        .map((i) => ({ ...i, message: redact(i.message as string) }))
+    : [];
+  const detail = response.truncated
+    ? `error body larger than the limit; it was cut and not parsed`
+    : (serverMessage ?? readableText(response));
+  const issueText = issues.length ? ` (${issues.map((i) => i.message).join("; ")})` : "";
+  const attempts = response.attempts > 1 ? ` (after ${response.attempts} attempts)` : "";
+  const ErrorClass = errorClassFor(response.status);
+  return new ErrorClass({
+    status: response.status,
+    code,
+    message: redact(`${response.status}${code ? ` ${code}` : ""}: ${detail}${issueText}${attempts}`),
+    issues,
+    requestId: response.headers.get("x-request-id") ?? undefined,
+    hint: hintFor({ operationId: context.operationId, status: response.status, code }),
+    attempts: response.attempts,
+  });
+}

@@ -1,0 +1,24 @@
+// Plain-words explanations attached to API errors, where the client can tell what most likely happened.
+
+export interface HintQuery {
+  operationId: string | undefined;
+  status: number;
+  code: string | undefined;
+}
+
+const CREATE_TOKEN_FORBIDDEN =
+  "MotherDuck creates a token only for your own user (S1) or for a service account of your organization, " +
+  "and a service account's token needs an Admin read/write token (S2). It never creates a token for another " +
+  "member who is not a service account (S3). Check that the username is exactly the service account's, and " +
+  "that you authenticate with an Admin read/write token.";
+
+export function hintFor({ operationId, status, code }: HintQuery): string | undefined {
+  if (status === 401) {
+    return "The token was refused: it may be missing, mistyped, expired or revoked. Check MOTHERDUCK_TOKEN or the token option.";
+  }
+  if (status === 403 && operationId === "users-createToken") return CREATE_TOKEN_FORBIDDEN;
+  if (status === 404 && code !== "NOT_FOUND") {
+    return "The server knows no such route: the base URL or the API path is probably wrong (check baseUrl or MOTHERDUCK_API_BASE_URL).";
+  }
+  return undefined;
+}

@@ -1,0 +1,54 @@
+// Reads a response body within a byte limit, so that a huge or endless answer is never buffered.
+
+export const ERROR_BODY_LIMIT = 1024 * 1024;
+export const SUCCESS_BODY_LIMIT = 16 * 1024 * 1024;
+
+export interface BodyRead {
+  bytes: Uint8Array;
+  /** True when the body was longer than the limit and cut there. */
+  truncated: boolean;
+}
+
+function declaredLength(response: Response): number | undefined {
+  // A compressed body's Content-Length says nothing about its decoded size.
+  const encoding = response.headers.get("content-encoding");
+  if (encoding && encoding !== "identity") return undefined;
+  const header = response.headers.get("content-length");
+  return header !== null && /^\d+$/.test(header) ? Number(header) : undefined;
+}
+
+/** Reads at most `limit` bytes; past that it stops reading, cancels the rest and reports truncation. */
+export async function readBodyWithin(response: Response, limit: number): Promise<BodyRead> {
+  const length = declaredLength(response);
+  if (length !== undefined && length <= limit) {
+    return { bytes: new Uint8Array(await response.arrayBuffer()), truncated: false };
+  }
+  if (!response.body) return { bytes: new Uint8Array(0), truncated: false };
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (total + value.byteLength > limit) {
+      chunks.push(value.subarray(0, limit - total));
+      total = limit;
+      await reader.cancel().catch(() => undefined);
+      return { bytes: concat(chunks, total), truncated: true };
+    }
+    chunks.push(value);
+    total += value.byteLength;
+  }
+  return { bytes: concat(chunks, total), truncated: false };
+}
+
+function concat(chunks: Uint8Array[], total: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}

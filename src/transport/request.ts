@@ -1,0 +1,19 @@
+// openapi-fetch builds a request object for every call and hands it to the transport. A WHATWG Request
+// costs more to build than the HTTP round trip on loopback is worth, and the transport only needs its
+// parts, so openapi-fetch is given this plain holder instead.
+
+export class PlainRequest {
+  readonly url: string;
+  readonly method: string;
+  readonly headers: Headers;
+  readonly body: RequestInit["body"];
+  readonly signal: AbortSignal | null | undefined;
+
+  constructor(url: string, init: RequestInit = {}) {
+    this.url = url;
+    this.method = init.method ?? "GET";
+    this.headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
+    this.body = init.body;
+    this.signal = init.signal;
+  }
+}

@@ -1,0 +1,201 @@
+// The fetch function given to openapi-fetch: one pipeline for every call, typed or raw. Per attempt it
+// adds auth, bounds time and body size, and honours the caller's signal; between attempts it applies the
+// retry rules of retry.ts.
+import type { FetchFunction, Logger } from "../config.js";
+import type { Redactor } from "../redact.js";
+import { ConnectionError, MotherDuckError, ResponseShapeError, TimeoutError, ValidationError } from "../errors.js";
+import { PlainRequest } from "./request.js";
+import { ERROR_BODY_LIMIT, SUCCESS_BODY_LIMIT, readBodyWithin } from "./body.js";
+import { backoffMs, classifyFailure, retryAfterMs, shouldRetryFailure, shouldRetryStatus } from "./retry.js";
+import type { FailureKind } from "./retry.js";
+
+export interface TransportConfig {
+  token: string | undefined;
+  userAgent: string;
+  timeoutMs: number;
+  maxRetries: number;
+  fetch: FetchFunction;
+  logger: Logger;
+  redact: Redactor;
+}
+
+/** What the transport learnt about a response it returns, for the error mapper. */
+export interface ResponseMeta {
+  truncated: boolean;
+  attempts: number;
+}
+const metaByResponse = new WeakMap<Response, ResponseMeta>();
+
+export function responseMeta(response: Response): ResponseMeta {
+  return metaByResponse.get(response) ?? { truncated: false, attempts: 1 };
+}
+
+type Attempt =
+  | { response: Response; truncated: boolean }
+  | { failure: FailureKind; error: ConnectionError | TimeoutError | ResponseShapeError; retryable: boolean };
+
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+
+function isReplayable(body: unknown): boolean {
+  return body == null || typeof body === "string" || body instanceof Uint8Array || body instanceof ArrayBuffer;
+}
+
+function sleep(ms: number, signal: AbortSignal | null | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+function attemptsSuffix(attempts: number): string {
+  return attempts > 1 ? ` (after ${attempts} attempts)` : "";
+}
+
+async function toPlainRequest(input: PlainRequest | Request | string, init?: RequestInit): Promise<PlainRequest> {
+  if (input instanceof PlainRequest) return input;
+  if (typeof input === "string") return new PlainRequest(input, init);
+  const body = input.method === "GET" || input.method === "HEAD" ? undefined : await input.text();
+  return new PlainRequest(input.url, { method: input.method, headers: input.headers, body, signal: input.signal });
+}
+
+export function createTransport(config: TransportConfig) {
+  const { token, timeoutMs, maxRetries, logger, redact } = config;
+  const fetchFunction = config.fetch;
+  const authorization = token === undefined ? undefined : `Bearer ${token}`;
+
+  async function attemptOnce(request: PlainRequest, attempt: number): Promise<Attempt> {
+    const callerSignal = request.signal;
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    const onCallerAbort = () => controller.abort(callerSignal!.reason);
+    callerSignal?.addEventListener("abort", onCallerAbort, { once: true });
+    const started = performance.now();
+    try {
+      const response = await fetchFunction(request.url, {
+        method: request.method,
+        headers: request.headers,
+        body: request.body ?? null,
+        signal: controller.signal,
+        // The API does not redirect; following one could carry the token to another host.
+        redirect: "manual",
+      });
+      const { bytes, truncated } = await readBodyWithin(response, response.ok ? SUCCESS_BODY_LIMIT : ERROR_BODY_LIMIT);
+      log(request, attempt, started, response.status);
+      if (truncated && response.ok) {
+        return {
+          failure: "reset",
+          retryable: false,
+          error: new ResponseShapeError(
+            [{ path: "response", message: `is larger than ${SUCCESS_BODY_LIMIT} bytes` }],
+            `The API's answer is larger than ${SUCCESS_BODY_LIMIT} bytes; it was not read`,
+          ),
+        };
+      }
+      const rebuilt = new Response(NULL_BODY_STATUSES.has(response.status) ? null : bytes, {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+      });
+      return { response: rebuilt, truncated };
+    } catch (error) {
+      if (callerSignal?.aborted) throw callerSignal.reason;
+      if (error instanceof MotherDuckError) throw error;
+      log(request, attempt, started, timedOut ? "timeout" : "connection-error");
+      if (timedOut) {
+        return { failure: "timeout", error: new TimeoutError(timeoutMs), retryable: true };
+      }
+      const kind = classifyFailure(error);
+      const reason = describeFailure(error);
+      return {
+        failure: kind,
+        retryable: true,
+        error: new ConnectionError(redact(`Could not reach the MotherDuck API: ${reason}`), { cause: error }),
+      };
+    } finally {
+      clearTimeout(timer);
+      callerSignal?.removeEventListener("abort", onCallerAbort);
+    }
+  }
+
+  function log(request: PlainRequest, attempt: number, started: number, status: number | string): void {
+    if (!logger.debug) return;
+    const path = new URL(request.url).pathname;
+    const durationMs = Math.round(performance.now() - started);
+    logger.debug(`${request.method} ${path} ${status} (attempt ${attempt}, ${durationMs} ms)`, {
+      method: request.method,
+      path,
+      status,
+      attempt,
+      durationMs,
+    });
+  }
+
+  function waitBeforeRetry(request: PlainRequest, attempt: number, cause: number | string, waitMs: number) {
+    const rounded = Math.round(waitMs);
+    logger.debug?.(`retrying ${request.method} after ${cause} in ${rounded} ms`, {
+      method: request.method,
+      cause,
+      attempt,
+      waitMs: rounded,
+    });
+    return sleep(waitMs, request.signal);
+  }
+
+  return async function transport(input: PlainRequest | Request | string, init?: RequestInit): Promise<Response> {
+    const request = await toPlainRequest(input, init);
+    if (authorization === undefined) {
+      throw new ValidationError([
+        {
+          path: "token",
+          message: "no MotherDuck token: pass the token option, or set MOTHERDUCK_TOKEN (or motherduck_token)",
+        },
+      ]);
+    }
+    request.signal?.throwIfAborted();
+    request.headers.set("authorization", authorization);
+    request.headers.set("user-agent", config.userAgent);
+    if (!request.headers.has("accept")) request.headers.set("accept", "application/json");
+    const retries = isReplayable(request.body) ? maxRetries : 0;
+
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await attemptOnce(request, attempt);
+      const canRetry = attempt <= retries;
+      if ("response" in outcome) {
+        const { response } = outcome;
+        if (canRetry && shouldRetryStatus(request.method, response.status)) {
+          const retryAfter = retryAfterMs(response.headers.get("retry-after"), Date.now());
+          await waitBeforeRetry(request, attempt, response.status, retryAfter ?? backoffMs(attempt, Math.random()));
+          continue;
+        }
+        metaByResponse.set(response, { truncated: outcome.truncated, attempts: attempt });
+        return response;
+      }
+      if (canRetry && outcome.retryable && shouldRetryFailure(request.method, outcome.failure)) {
+        await waitBeforeRetry(request, attempt, outcome.failure, backoffMs(attempt, Math.random()));
+        continue;
+      }
+      const { error } = outcome;
+      error.message += attemptsSuffix(attempt);
+      if (!(error instanceof ResponseShapeError)) error.attempts = attempt;
+      throw error;
+    }
+  };
+}
+
+function describeFailure(error: unknown): string {
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
+  if (typeof cause?.code === "string") return cause.code;
+  if (typeof cause?.message === "string") return cause.message;
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,13 @@
+// Readable names for the generated types. The field names stay the spec's own.
+import type { paths } from "./generated/schema.js";
+
+type CreateTokenOperation = paths["/v1/users/{username}/tokens"]["post"];
+
+/** The body of a token creation: `name`, and optionally `ttl` (seconds) and `token_type`. */
+export type CreateTokenBody = CreateTokenOperation["requestBody"]["content"]["application/json"];
+/** A newly created token, secret included. The secret is shown only once, by this answer. */
+export type Token = CreateTokenOperation["responses"][200]["content"]["application/json"];
+/** One of the spec's `token_type` values: a read/write token, or a read-scaling token for read-only replicas. */
+export type TokenType = NonNullable<CreateTokenBody["token_type"]>;
+
+export type { paths, components, operations } from "./generated/schema.js";

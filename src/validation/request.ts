@@ -1,0 +1,36 @@
+import type { Issue, SchemaRule } from "./schema.js";
+import { checkValue } from "./schema.js";
+import { checkPathSegment } from "./path-segment.js";
+
+/** The part of a generated operation rule that request validation reads. */
+export interface RequestRules {
+  readonly pathParams: { readonly [name: string]: SchemaRule };
+  readonly body?: SchemaRule;
+  readonly bodyRequired?: boolean;
+}
+
+export interface RequestInput {
+  path: Record<string, unknown>;
+  body?: unknown;
+}
+
+/**
+ * Every problem with a request, checked against the spec's rules: each path parameter as a hardened
+ * path segment (S6) and against its schema, then the JSON body. Returns all issues at once.
+ */
+export function checkRequest(rules: RequestRules, input: RequestInput, unknownProperties: "reject" | "allow"): Issue[] {
+  const issues: Issue[] = [];
+  for (const [name, rule] of Object.entries(rules.pathParams)) {
+    const value = input.path[name];
+    const segmentIssues = checkPathSegment(value, name);
+    issues.push(...(segmentIssues.length ? segmentIssues : checkValue(rule, value, name, { unknownProperties })));
+  }
+  if (rules.body) {
+    if (input.body === undefined) {
+      if (rules.bodyRequired) issues.push({ path: "body", message: "is required" });
+    } else {
+      issues.push(...checkValue(rules.body, input.body, "body", { unknownProperties }));
+    }
+  }
+  return issues;
+}

@@ -1,0 +1,141 @@
+// A real HTTP server on 127.0.0.1 that records every request it receives and answers as told.
+import { afterAll, beforeAll, beforeEach } from "vitest";
+import { createServer } from "node:http";
+import type { IncomingHttpHeaders, ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface RecordedRequest {
+  method: string;
+  /** The request target exactly as it arrived on the wire. */
+  rawPath: string;
+  /** The path's segments, each percent-decoded on its own. */
+  segments: string[];
+  headers: IncomingHttpHeaders;
+  bodyText: string;
+  /** The body parsed as JSON, or undefined. */
+  json: unknown;
+}
+
+export interface Reply {
+  status?: number;
+  headers?: Record<string, string>;
+  /** A string is sent as is; anything else as JSON. */
+  body?: unknown;
+  /** Sends headers and then never finishes the body. */
+  stallBody?: boolean;
+  /** Never answers at all. */
+  hang?: boolean;
+}
+
+export type Responder = (request: RecordedRequest) => Reply | Promise<Reply>;
+
+export interface RecordingServer {
+  url: string;
+  requests: RecordedRequest[];
+  /** Sets how the following requests are answered. */
+  reply(responder: Responder | Reply): void;
+  close(): Promise<void>;
+}
+
+export function tokenReply(request: RecordedRequest): Reply {
+  const body = (request.json ?? {}) as { name?: string; token_type?: string; ttl?: number };
+  return {
+    body: {
+      token: "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0ZXN0In0.c2lnbmF0dXJl",
+      id: "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+      name: body.name,
+      created_ts: "2026-11-27T00:00:00.000Z",
+      ...(body.ttl !== undefined && { expire_at: "2026-11-28T00:00:00.000Z" }),
+      read_only: body.token_type === "read_scaling",
+      token_type: body.token_type ?? "read_write",
+    },
+  };
+}
+
+function send(res: ServerResponse, reply: Reply): void {
+  if (reply.hang) return;
+  const text = typeof reply.body === "string" ? reply.body : reply.body === undefined ? "" : JSON.stringify(reply.body);
+  const headers = {
+    ...(typeof reply.body === "string" ? {} : { "content-type": "application/json" }),
+    ...reply.headers,
+  };
+  if (reply.stallBody) {
+    res.writeHead(reply.status ?? 200, { ...headers, "content-type": "application/json" });
+    res.write(text.slice(0, Math.max(1, text.length >> 1)) || "{");
+    return;
+  }
+  res.writeHead(reply.status ?? 200, headers);
+  res.end(text);
+}
+
+export async function startRecordingServer(initial: Responder | Reply = tokenReply): Promise<RecordingServer> {
+  const requests: RecordedRequest[] = [];
+  let responder: Responder = typeof initial === "function" ? initial : () => initial;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", async () => {
+      const bodyText = Buffer.concat(chunks).toString("utf8");
+      let json: unknown;
+      try {
+        json = bodyText ? JSON.parse(bodyText) : undefined;
+      } catch {
+        json = undefined;
+      }
+      const rawPath = req.url ?? "";
+      const recorded: RecordedRequest = {
+        method: req.method ?? "",
+        rawPath,
+        segments: rawPath.split("?")[0]!.split("/").slice(1).map(decodeURIComponent),
+        headers: req.headers,
+        bodyText,
+        json,
+      };
+      requests.push(recorded);
+      send(res, await responder(recorded));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    reply(next) {
+      responder = typeof next === "function" ? next : () => next;
+    },
+    close() {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/**
+ * One recording server for the enclosing test file or describe block, started before its tests and closed
+ * after them. Before each test its record is cleared and it answers with `initial` again.
+ */
+export function useRecordingServer(initial: Responder | Reply = tokenReply): RecordingServer {
+  let current: RecordingServer | undefined;
+  beforeAll(async () => {
+    current = await startRecordingServer(initial);
+  });
+  afterAll(() => current?.close());
+  beforeEach(() => {
+    started().requests.length = 0;
+    started().reply(initial);
+  });
+  const started = () => {
+    if (!current) throw new Error("the recording server is used outside a test");
+    return current;
+  };
+  return {
+    get url() {
+      return started().url;
+    },
+    get requests() {
+      return started().requests;
+    },
+    reply: (next) => started().reply(next),
+    close: () => started().close(),
+  };
+}

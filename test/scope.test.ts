@@ -1,0 +1,119 @@
+import { describe, expect, it } from "vitest";
+import {
+  PermissionDeniedError,
+  TokenScopeError,
+  ValidationError,
+  createMotherDuckClient,
+  decideTokenCreation,
+} from "../src/index.js";
+import type { Identity, Role } from "../src/index.js";
+import { useRecordingServer } from "./helpers/recording-server.js";
+
+describe("decideTokenCreation: the S1–S3 decision table", () => {
+  const roles: Array<Role | undefined> = ["admin", "member", undefined];
+  const serviceAccountFacts: Array<boolean | undefined> = [true, false, undefined];
+  const expected = (role: Role | undefined, isServiceAccount: boolean | undefined) => {
+    if (isServiceAccount === false) return { outcome: "deny", rule: "S3" };
+    if (role === "member") return { outcome: "deny", rule: "S2" };
+    if (isServiceAccount === true && role === "admin") return { outcome: "allow", rule: "S2" };
+    return { outcome: "unknown" };
+  };
+
+  for (const role of roles) {
+    it(`S1: a ${role ?? "caller of unknown role"} may always create a token for themselves`, () => {
+      for (const targetIsServiceAccount of serviceAccountFacts) {
+        expect(
+          decideTokenCreation({ caller: "alice", callerRole: role, target: "alice", targetIsServiceAccount }),
+        ).toEqual({
+          outcome: "allow",
+          rule: "S1",
+        });
+      }
+    });
+    for (const isServiceAccount of serviceAccountFacts) {
+      const want = expected(role, isServiceAccount);
+      it(`role ${role ?? "unknown"}, target is a service account: ${isServiceAccount ?? "unknown"} → ${want.outcome} ${"rule" in want ? want.rule : ""}`, () => {
+        const decision = decideTokenCreation({
+          caller: "alice",
+          callerRole: role,
+          target: "svc",
+          targetIsServiceAccount: isServiceAccount,
+        });
+        expect(decision).toMatchObject(want);
+        if (decision.outcome === "deny") expect(decision.reason).toContain('"svc"');
+      });
+    }
+  }
+
+  it("compares usernames exactly, never case-folded", () => {
+    expect(decideTokenCreation({ caller: "alice", callerRole: "member", target: "Alice" }).outcome).toBe("deny");
+  });
+});
+
+describe("the client guards token creation with the identity it was given", () => {
+  const server = useRecordingServer();
+  const client = (identity?: Identity) =>
+    createMotherDuckClient({
+      token: "md-test-bearer",
+      baseUrl: server.url,
+      maxRetries: 0,
+      ...(identity && { identity }),
+    });
+
+  async function expectRefused(identity: Identity, target: string, rule: string) {
+    const error = await client(identity)
+      .tokens.create(target, { name: "n" })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TokenScopeError);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as TokenScopeError).rule).toBe(rule);
+    expect((error as TokenScopeError).message).toContain(rule);
+    expect(server.requests).toHaveLength(0);
+  }
+  async function expectSent(identity: Identity | undefined, target: string) {
+    await client(identity).tokens.create(target, { name: "n" });
+    expect(server.requests).toHaveLength(1);
+    expect(server.requests[0]!.segments[2]).toBe(target);
+    server.requests.length = 0;
+  }
+
+  it("S1: anyone may create a token for themselves", async () => {
+    await expectSent({ username: "bob", role: "member", serviceAccounts: [] }, "bob");
+    await expectSent({ username: "alice", role: "admin", serviceAccounts: [] }, "alice");
+  });
+
+  it("S2: an admin may create a token for a declared service account; a member may not", async () => {
+    await expectSent({ username: "alice", role: "admin", serviceAccounts: ["svc_etl"] }, "svc_etl");
+    await expectRefused({ username: "bob", role: "member", serviceAccounts: ["svc_etl"] }, "svc_etl", "S2");
+    await expectRefused({ username: "bob", role: "member" }, "svc_etl", "S2");
+  });
+
+  it("S3: nobody creates a token for a member who is not a declared service account", async () => {
+    await expectRefused({ username: "alice", role: "admin", serviceAccounts: ["svc_etl"] }, "bob", "S3");
+    await expectRefused({ username: "alice", serviceAccounts: [] }, "bob", "S3");
+  });
+
+  it("without enough knowledge the server decides, and its 403 carries the S2/S3 hint", async () => {
+    await expectSent({ username: "alice", role: "admin" }, "bob");
+    await expectSent({ username: "alice", serviceAccounts: ["svc_etl"] }, "svc_etl");
+    await expectSent(undefined, "anyone");
+    server.reply({ status: 403, body: { code: "FORBIDDEN", message: "Unauthorized" } });
+    const error = await client({ username: "alice", role: "admin" })
+      .tokens.create("bob", { name: "n" })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PermissionDeniedError);
+    expect((error as PermissionDeniedError).hint).toMatch(/S2[\s\S]*S3/);
+  });
+
+  it("validation comes before the scope guard, and a bad identity is refused at creation", async () => {
+    const error = await client({ username: "bob", role: "member" })
+      .tokens.create("..", { name: "n" })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).not.toBeInstanceOf(TokenScopeError);
+    expect(() => client({ username: "", role: "owner" as Role })).toThrow(ValidationError);
+    expect(() => client({ username: "a", serviceAccounts: "svc" as unknown as string[] })).toThrow(
+      /identity.serviceAccounts/,
+    );
+  });
+});
