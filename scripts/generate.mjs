@@ -100,6 +100,11 @@ function toRule(spec, schema, where) {
   schema = deref(spec, schema);
   const rule = {};
   for (const [key, value] of Object.entries(schema)) {
+    if (key === "x-pattern-message") {
+      // This project's extension: how to say the pattern in words, for error messages.
+      rule.patternMessage = value;
+      continue;
+    }
     if (ANNOTATIONS.has(key) || key.startsWith("x-")) continue;
     if (!ENFORCED.has(key)) {
       throw new Error(

@@ -10,10 +10,14 @@ import { PlainRequest } from "./transport/request.js";
 import { createTransport } from "./transport/transport.js";
 import { createTokensResource } from "./resources/tokens.js";
 import type { TokensResource } from "./resources/tokens.js";
+import { createUsersResource } from "./resources/users.js";
+import type { UsersResource } from "./resources/users.js";
 
 export interface MotherDuckClient {
-  /** Access tokens: create. */
+  /** Access tokens: create, list, delete, rotate. */
   readonly tokens: TokensResource;
+  /** Users: create service accounts, delete users. */
+  readonly users: UsersResource;
   /**
    * The underlying openapi-fetch client: typed by the spec, with auth, timeouts, retries and body limits,
    * but without validation, scope guards or error mapping. It returns `{ data, error, response }`.
@@ -60,5 +64,5 @@ export function createMotherDuckClient(options: ClientOptions = {}): MotherDuckC
     Request: PlainRequest as unknown as typeof Request,
   });
   const context = { raw, identity: config.identity, logger: config.logger, redact };
-  return { tokens: createTokensResource(context), raw };
+  return { tokens: createTokensResource(context), users: createUsersResource(context), raw };
 }

@@ -2,6 +2,7 @@
 import type { Issue } from "./validation/schema.js";
 import type { ScopeRule } from "./scope.js";
 import type { Redactor } from "./redact.js";
+import type { Token } from "./types.js";
 import { hintFor } from "./hints.js";
 
 export type { Issue };
@@ -147,6 +148,38 @@ export class ResponseShapeError extends MotherDuckError {
   ) {
     super(message);
     this.issues = issues;
+  }
+}
+
+/**
+ * A rotation created the new token but could not revoke the old one, which is still live. The new token
+ * is on `newToken`, so its secret is never lost; it stays out of the message, `util.inspect` and JSON.
+ * The revocation's own error is the `cause`.
+ */
+export class TokenRotationError extends MotherDuckError {
+  static {
+    named(this, "TokenRotationError");
+  }
+  readonly username: string;
+  readonly oldTokenId: string;
+  readonly newTokenId: string;
+  readonly #newToken: Token;
+  constructor(fields: { username: string; oldTokenId: string; newToken: Token; cause: unknown }) {
+    const reason = fields.cause instanceof Error ? fields.cause.message : String(fields.cause);
+    super(
+      `Rotation of token ${fields.oldTokenId} of "${fields.username}" created token ${fields.newToken.id}, ` +
+        `but revoking the old token failed, so it is still live: ${reason}. ` +
+        `The new token is on this error's newToken; revoke the old one with tokens.delete().`,
+      { cause: fields.cause },
+    );
+    this.username = fields.username;
+    this.oldTokenId = fields.oldTokenId;
+    this.newTokenId = fields.newToken.id;
+    this.#newToken = fields.newToken;
+  }
+  /** The token the rotation created, secret included. */
+  get newToken(): Token {
+    return this.#newToken;
   }
 }
 

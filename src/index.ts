@@ -3,8 +3,9 @@ export type { MotherDuckClient } from "./client.js";
 export type { ClientOptions, Logger, FetchFunction } from "./config.js";
 export type { CallOptions } from "./resources/context.js";
 export type { TokensResource } from "./resources/tokens.js";
-export type { Identity, Role, ScopeRule, ScopeDecision, TokenCreationFacts } from "./scope.js";
-export { decideTokenCreation } from "./scope.js";
+export type { UsersResource } from "./resources/users.js";
+export type { Identity, Role, ScopeRule, ScopeDecision, ScopeFacts, ScopedAction } from "./scope.js";
+export { decideScope } from "./scope.js";
 export {
   MotherDuckError,
   ValidationError,
@@ -19,6 +20,18 @@ export {
   ConnectionError,
   TimeoutError,
   ResponseShapeError,
+  TokenRotationError,
 } from "./errors.js";
 export type { Issue } from "./errors.js";
-export type { Token, CreateTokenBody, TokenType, paths, components, operations } from "./types.js";
+export type {
+  Token,
+  TokenInfo,
+  CreateTokenBody,
+  RotateTokenBody,
+  TokenType,
+  ServiceAccount,
+  DeletedUser,
+  paths,
+  components,
+  operations,
+} from "./types.js";

@@ -6,64 +6,112 @@ export type Role = "admin" | "member";
 /** Rule ids of the token-scope table (README, "Token scope"). */
 export type ScopeRule = "S1" | "S2" | "S3" | "S4" | "S5" | "S6" | "S7";
 
-export interface TokenCreationFacts {
+/** The calls the table decides. */
+export type ScopedAction = "create-token" | "list-tokens" | "delete-token" | "create-service-account" | "delete-user";
+
+export interface ScopeFacts {
   /** The username the request authenticates as. */
   caller: string;
   /** The caller's role; undefined when not known. */
   callerRole?: Role | undefined;
-  /** The username in the path. */
+  /** Whether the caller authenticates with a read-scaling token; undefined when not known. */
+  callerIsReadScaling?: boolean | undefined;
+  /** The user the call acts on: the username in the path, or the service account to create. */
   target: string;
   /** Whether the target is a service account of the caller's organization; undefined when not known. */
   targetIsServiceAccount?: boolean | undefined;
 }
 
 export type ScopeDecision =
-  | { outcome: "allow"; rule: "S1" | "S2" }
-  | { outcome: "deny"; rule: "S2" | "S3"; reason: string }
+  | { outcome: "allow"; rule: ScopeRule }
+  | { outcome: "deny"; rule: ScopeRule; reason: string }
   /** Too little is known to decide: the server will. `rules` are the ones it may refuse by. */
-  | { outcome: "unknown"; rules: readonly ("S2" | "S3")[] };
+  | { outcome: "unknown"; rules: readonly ScopeRule[] };
+
+const deny = (rule: ScopeRule, reason: string): ScopeDecision => ({ outcome: "deny", rule, reason });
 
 /**
- * Decides rows S1–S3: who may create a token for whom.
+ * Who may create a token for whom.
  * - S1: anyone may create a token for their own username.
  * - S2: a token for a service account of the organization needs an Admin.
  * - S3: nobody creates tokens for another member who is not a service account.
  */
-export function decideTokenCreation(facts: TokenCreationFacts): ScopeDecision {
-  const { caller, callerRole, target, targetIsServiceAccount } = facts;
+function decideTokenCreation({ caller, callerRole, target, targetIsServiceAccount }: ScopeFacts): ScopeDecision {
   if (caller === target) return { outcome: "allow", rule: "S1" };
   if (targetIsServiceAccount === false) {
-    return {
-      outcome: "deny",
-      rule: "S3",
-      reason: `"${target}" is neither you nor a service account of your organization, and the API never creates tokens for another member`,
-    };
+    return deny(
+      "S3",
+      `"${target}" is neither you nor a service account of your organization, and the API never creates tokens for another member`,
+    );
   }
   if (callerRole === "member") {
-    return {
-      outcome: "deny",
-      rule: "S2",
-      reason: `a member may create tokens only for themselves; a token for a service account such as "${target}" needs an Admin token`,
-    };
+    return deny(
+      "S2",
+      `a member may create tokens only for themselves; a token for a service account such as "${target}" needs an Admin token`,
+    );
   }
   if (targetIsServiceAccount === true && callerRole === "admin") return { outcome: "allow", rule: "S2" };
   return { outcome: "unknown", rules: targetIsServiceAccount === true ? ["S2"] : ["S2", "S3"] };
+}
+
+/** Listing or revoking someone else's tokens is an admin call, as creating them is. */
+function decideTokenManagement({ caller, callerRole, target }: ScopeFacts): ScopeDecision {
+  if (caller === target) return { outcome: "allow", rule: "S1" };
+  if (callerRole === "member") {
+    return deny("S2", `a member may manage only their own tokens; the tokens of "${target}" need an Admin token`);
+  }
+  if (callerRole === "admin") return { outcome: "allow", rule: "S2" };
+  return { outcome: "unknown", rules: ["S2"] };
+}
+
+/** Creating and deleting users are admin calls. */
+function decideUserAdministration({ callerRole }: ScopeFacts, what: string): ScopeDecision {
+  if (callerRole === "member") return deny("S2", `${what} needs an Admin token, and a member's token is not one`);
+  if (callerRole === "admin") return { outcome: "allow", rule: "S2" };
+  return { outcome: "unknown", rules: ["S2"] };
+}
+
+/** Decides whether `facts.caller` may perform `action` on `facts.target`. */
+export function decideScope(action: ScopedAction, facts: ScopeFacts): ScopeDecision {
+  // S4: read-scaling tokens connect to read replicas and never make admin calls, whoever they belong to.
+  if (facts.callerIsReadScaling === true) {
+    return deny("S4", "a read-scaling token cannot make admin calls; use a read/write token");
+  }
+  switch (action) {
+    case "create-token":
+      return decideTokenCreation(facts);
+    case "list-tokens":
+    case "delete-token":
+      return decideTokenManagement(facts);
+    case "create-service-account":
+      return decideUserAdministration(facts, "creating a service account");
+    case "delete-user":
+      return decideUserAdministration(facts, "deleting a user");
+  }
 }
 
 /** What a client may declare about the identity its token belongs to. */
 export interface Identity {
   username: string;
   role?: Role;
-  /** Every service account of the organization. When given, any other target is refused by S3. */
+  /** Every service account of the organization. When given, token creation for anyone else is refused by S3. */
   serviceAccounts?: readonly string[];
 }
 
 /** The facts a client knows from its declared identity. */
-export function tokenCreationFactsFromIdentity(identity: Identity, target: string): TokenCreationFacts {
+export function scopeFactsFromIdentity(identity: Identity, target: string): ScopeFacts {
   return {
     caller: identity.username,
     callerRole: identity.role,
     target,
     targetIsServiceAccount: identity.serviceAccounts ? identity.serviceAccounts.includes(target) : undefined,
   };
+}
+
+/**
+ * S5: a service account's read-scaling tokens work only after it has connected once with a read/write
+ * token. Holding a read/write token is the sign of readiness the API lets a client see.
+ */
+export function isReadyForReadScaling(tokens: ReadonlyArray<{ token_type: string }>, readWriteType: string): boolean {
+  return tokens.some((token) => token.token_type === readWriteType);
 }

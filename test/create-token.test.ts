@@ -2,14 +2,13 @@ import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import {
   ApiError,
-  AuthenticationError,
-  BadRequestError,
   InternalServerError,
   NotFoundError,
   PermissionDeniedError,
   createMotherDuckClient,
 } from "../src/index.js";
 import { VERSION } from "../src/generated/version.js";
+import { ERROR_STATUSES } from "./helpers/error-statuses.js";
 import { useRecordingServer } from "./helpers/recording-server.js";
 import { READ_SCALING, READ_WRITE, ttlRule } from "./helpers/rules.js";
 
@@ -82,14 +81,7 @@ describe("tokens.create sends exactly the request the spec describes", () => {
 });
 
 describe("tokens.create maps each failure status to its error class", () => {
-  const cases = [
-    { status: 400, code: "BAD_REQUEST", ErrorClass: BadRequestError },
-    { status: 401, code: "UNAUTHORIZED", ErrorClass: AuthenticationError },
-    { status: 403, code: "FORBIDDEN", ErrorClass: PermissionDeniedError },
-    { status: 404, code: "NOT_FOUND", ErrorClass: NotFoundError },
-    { status: 500, code: "INTERNAL_SERVER_ERROR", ErrorClass: InternalServerError },
-  ];
-  for (const { status, code, ErrorClass } of cases) {
+  for (const { status, code, ErrorClass } of ERROR_STATUSES) {
     it(`${status} → ${ErrorClass.name}`, async () => {
       server.reply({
         status,

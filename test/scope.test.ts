@@ -4,12 +4,12 @@ import {
   TokenScopeError,
   ValidationError,
   createMotherDuckClient,
-  decideTokenCreation,
+  decideScope,
 } from "../src/index.js";
 import type { Identity, Role } from "../src/index.js";
 import { useRecordingServer } from "./helpers/recording-server.js";
 
-describe("decideTokenCreation: the S1–S3 decision table", () => {
+describe("decideScope: the S1–S3 decision table for token creation", () => {
   const roles: Array<Role | undefined> = ["admin", "member", undefined];
   const serviceAccountFacts: Array<boolean | undefined> = [true, false, undefined];
   const expected = (role: Role | undefined, isServiceAccount: boolean | undefined) => {
@@ -23,7 +23,7 @@ describe("decideTokenCreation: the S1–S3 decision table", () => {
     it(`S1: a ${role ?? "caller of unknown role"} may always create a token for themselves`, () => {
       for (const targetIsServiceAccount of serviceAccountFacts) {
         expect(
-          decideTokenCreation({ caller: "alice", callerRole: role, target: "alice", targetIsServiceAccount }),
+          decideScope("create-token", { caller: "alice", callerRole: role, target: "alice", targetIsServiceAccount }),
         ).toEqual({
           outcome: "allow",
           rule: "S1",
@@ -33,7 +33,7 @@ describe("decideTokenCreation: the S1–S3 decision table", () => {
     for (const isServiceAccount of serviceAccountFacts) {
       const want = expected(role, isServiceAccount);
       it(`role ${role ?? "unknown"}, target is a service account: ${isServiceAccount ?? "unknown"} → ${want.outcome} ${"rule" in want ? want.rule : ""}`, () => {
-        const decision = decideTokenCreation({
+        const decision = decideScope("create-token", {
           caller: "alice",
           callerRole: role,
           target: "svc",
@@ -46,7 +46,9 @@ describe("decideTokenCreation: the S1–S3 decision table", () => {
   }
 
   it("compares usernames exactly, never case-folded", () => {
-    expect(decideTokenCreation({ caller: "alice", callerRole: "member", target: "Alice" }).outcome).toBe("deny");
+    expect(decideScope("create-token", { caller: "alice", callerRole: "member", target: "Alice" }).outcome).toBe(
+      "deny",
+    );
   });
 });
 

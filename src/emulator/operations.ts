@@ -1,6 +1,7 @@
 // What each operation of the spec does to the emulator's state. Validation, authentication and S4 have
 // already run when a handler is called.
-import { decideTokenCreation } from "../scope.js";
+import { decideScope } from "../scope.js";
+import { enums } from "../rules.js";
 import type { CreateTokenBody } from "../types.js";
 import type { OperationId } from "../rules.js";
 import type { Store, TokenRecord, User } from "./store.js";
@@ -23,12 +24,13 @@ function userNotFound(username: string): Reply {
 }
 
 export const handlers: Partial<Record<OperationId, Handler>> = {
-  "users-createToken"({ store, caller, path, body }) {
+  "users-createToken"({ store, caller, callerToken, path, body }) {
     const username = path.username!;
     const target = store.userVisibleTo(caller, username);
     if (!target) return userNotFound(username);
-    const decision = decideTokenCreation({
+    const decision = decideScope("create-token", {
       caller: caller.username,
+      callerIsReadScaling: callerToken.tokenType === enums.token_type.read_scaling,
       callerRole: caller.role,
       target: target.username,
       targetIsServiceAccount: target.serviceAccount,

@@ -76,5 +76,141 @@ export const operations = {
         "token_type"
       ]
     }
+  },
+  "users-listTokens": {
+    "method": "get",
+    "path": "/v1/users/{username}/tokens",
+    "pathParams": {
+      "username": {
+        "type": "string",
+        "maxLength": 255
+      }
+    },
+    "successStatus": 200,
+    "response": {
+      "type": "object",
+      "properties": {
+        "tokens": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "properties": {
+              "id": {
+                "type": "string"
+              },
+              "name": {
+                "type": "string"
+              },
+              "expire_at": {
+                "type": "string"
+              },
+              "created_ts": {
+                "type": "string"
+              },
+              "read_only": {
+                "type": "boolean"
+              },
+              "token_type": {
+                "type": "string",
+                "enum": [
+                  "read_write",
+                  "read_scaling"
+                ]
+              }
+            },
+            "required": [
+              "id",
+              "created_ts",
+              "read_only",
+              "token_type"
+            ]
+          }
+        }
+      },
+      "required": [
+        "tokens"
+      ]
+    }
+  },
+  "users-deleteToken": {
+    "method": "delete",
+    "path": "/v1/users/{username}/tokens/{token_id}",
+    "pathParams": {
+      "token_id": {
+        "type": "string"
+      },
+      "username": {
+        "type": "string",
+        "maxLength": 255
+      }
+    },
+    "successStatus": 200,
+    "response": {
+      "type": "object"
+    }
+  },
+  "users-createServiceAccount": {
+    "method": "post",
+    "path": "/v1/users",
+    "pathParams": {},
+    "body": {
+      "type": "object",
+      "properties": {
+        "username": {
+          "allOf": [
+            {
+              "type": "string",
+              "pattern": "^[\\p{L}]",
+              "patternMessage": "must start with a letter",
+              "minLength": 1,
+              "maxLength": 255
+            },
+            {
+              "type": "string",
+              "pattern": "^[\\p{L}\\d_]*$",
+              "patternMessage": "may contain only letters, digits and underscores"
+            }
+          ]
+        }
+      },
+      "required": [
+        "username"
+      ]
+    },
+    "bodyRequired": true,
+    "successStatus": 200,
+    "response": {
+      "type": "object",
+      "properties": {
+        "username": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "username"
+      ]
+    }
+  },
+  "users-delete": {
+    "method": "delete",
+    "path": "/v1/users/{username}",
+    "pathParams": {
+      "username": {
+        "type": "string",
+        "maxLength": 255
+      }
+    },
+    "successStatus": 200,
+    "response": {
+      "type": "object",
+      "properties": {
+        "username": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "username"
+      ]
+    }
   }
 } as const;

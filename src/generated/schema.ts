@@ -7,7 +7,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List a user's access tokens
+         * @description List a user's access tokens.
+         *
+         *     The answer never carries a token's secret: only the create call shows it, once.
+         */
+        get: operations["users-listTokens"];
         put?: never;
         /**
          * Create an access token for a user
@@ -31,6 +37,72 @@ export interface paths {
          */
         post: operations["users-createToken"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/{username}/tokens/{token_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Invalidate a user access token
+         * @description Invalidate a user access token. The token stops working at once.
+         */
+        delete: operations["users-deleteToken"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a service account
+         * @description Create user is currently restricted to creating a user with a 'Member' role.
+         *
+         *     This is how service accounts are made. It needs an **Admin** token. MotherDuck has no endpoint that lists
+         *     service accounts, so record the usernames you create. Before a service account's read scaling tokens work,
+         *     connect to it once with a read/write token.
+         */
+        post: operations["users-createServiceAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/{username}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a user
+         * @description Permanently delete a user and all of their data. THIS CANNOT BE UNDONE.
+         *
+         *     The user's tokens stop working with it. It needs an **Admin** token.
+         */
+        delete: operations["users-delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -235,6 +307,47 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    "users-listTokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description user within the organization */
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        tokens: {
+                            /** Format: uuid */
+                            id: string;
+                            name?: string;
+                            /** @description Time token expires at */
+                            expire_at?: string;
+                            /** @description Time token was originally created */
+                            created_ts: string;
+                            read_only: boolean;
+                            /** @enum {string} */
+                            token_type: "read_write" | "read_scaling";
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["InvalidCredentials"];
+            403: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     "users-createToken": {
         parameters: {
             query?: never;
@@ -279,6 +392,99 @@ export interface operations {
                         read_only: boolean;
                         /** @enum {string} */
                         token_type: "read_write" | "read_scaling";
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["InvalidCredentials"];
+            403: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "users-deleteToken": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token_id: string;
+                /** @description user within the organization */
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["InvalidCredentials"];
+            403: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "users-createServiceAccount": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description username must be unique in an organization */
+                    username: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        username: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["InvalidCredentials"];
+            403: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "users-delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description user within the organization to delete */
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        username: string;
                     };
                 };
             };

@@ -6,13 +6,23 @@ import { ResponseShapeError, ValidationError, errorFromResponse } from "../error
 import { checkRequest } from "../validation/request.js";
 import type { RequestInput } from "../validation/request.js";
 import { checkValue } from "../validation/schema.js";
+import type { Issue } from "../validation/schema.js";
 import { responseMeta } from "../transport/transport.js";
 import type { ResourceContext } from "./context.js";
 
+/** Every problem with a request to `operationId`; unknown body fields count as problems. */
+export function requestIssues(operationId: OperationId, input: RequestInput): Issue[] {
+  return checkRequest(operations[operationId], input, "reject");
+}
+
+/** Throws one ValidationError listing every issue, if there is any. */
+export function throwIfInvalid(issues: Issue[]): void {
+  if (issues.length) throw new ValidationError(issues);
+}
+
 /** Throws a ValidationError listing every problem when the input breaks the operation's rules. */
 export function assertValidRequest(operationId: OperationId, input: RequestInput): void {
-  const issues = checkRequest(operations[operationId], input, "reject");
-  if (issues.length) throw new ValidationError(issues);
+  throwIfInvalid(requestIssues(operationId, input));
 }
 
 interface RawResult {

@@ -1,16 +1,12 @@
-import type { CreateTokenBody, Token } from "../types.js";
-import { TokenScopeError } from "../errors.js";
-import { decideTokenCreation, tokenCreationFactsFromIdentity } from "../scope.js";
-import type { Identity } from "../scope.js";
-import { assertValidRequest, send } from "./call.js";
+import type { CreateTokenBody, RotateTokenBody, Token, TokenInfo } from "../types.js";
+import { NotFoundError, TokenRotationError } from "../errors.js";
+import { enums, operations } from "../rules.js";
+import { isReadyForReadScaling } from "../scope.js";
+import { checkValue } from "../validation/schema.js";
+import { assertValidRequest, requestIssues, send, throwIfInvalid } from "./call.js";
 import type { CallOptions, ResourceContext } from "./context.js";
-
-/** Rules S2 and S3, decided from the identity the caller declared; nothing to decide without one. */
-export function guardTokenCreation(identity: Identity | undefined, username: string): void {
-  if (!identity) return;
-  const decision = decideTokenCreation(tokenCreationFactsFromIdentity(identity, username));
-  if (decision.outcome === "deny") throw new TokenScopeError(decision.rule, decision.reason);
-}
+import { guardScope } from "./guard.js";
+import { rotationBody } from "./rotation.js";
 
 export interface TokensResource {
   /**
@@ -18,29 +14,145 @@ export interface TokensResource {
    *
    * Scope: you may create tokens for yourself (S1) or, with an Admin read/write token, for a service
    * account of your organization (S2); never for another member (S3). Without `ttl` the token never
-   * expires (S7). The username is sent exactly as given (S6).
+   * expires (S7). The username is sent exactly as given (S6). A read-scaling token for a service account
+   * that holds no read/write token yet sends a warning to `logger.warn` (S5).
    *
    * @throws ValidationError when the username or body breaks the spec (nothing is sent)
    * @throws TokenScopeError when the declared identity may not create this token (nothing is sent)
    * @throws PermissionDeniedError (403) when the server refuses by scope; its `hint` explains S2 and S3
    */
   create(username: string, body: CreateTokenBody, options?: CallOptions): Promise<Token>;
+  /**
+   * Lists the tokens of `username`. Secrets are never included: each item has exactly the fields the
+   * spec declares, and a `token` field sent by mistake is dropped. Someone else's tokens need an Admin (S2).
+   */
+  list(username: string, options?: CallOptions): Promise<TokenInfo[]>;
+  /** Revokes a token; it stops working at once. Someone else's tokens need an Admin (S2). */
+  delete(username: string, tokenId: string, options?: CallOptions): Promise<void>;
+  /**
+   * Replaces a token without a window with none: creates the new token first, then revokes the old one.
+   * Fields left out of `body` are taken from the old token: its `token_type`, its lifetime, and its name
+   * with a rotation suffix.
+   *
+   * @throws NotFoundError when `username` has no token `tokenId` (nothing is created)
+   * @throws TokenRotationError when the new token was created but the old one could not be revoked;
+   *   the new token is on its `newToken`
+   */
+  rotate(username: string, tokenId: string, body?: RotateTokenBody, options?: CallOptions): Promise<Token>;
+}
+
+const listItemFields = Object.keys(operations["users-listTokens"].response.properties.tokens.items.properties);
+const optionalCreateBody = { ...operations["users-createToken"].body, required: [] };
+
+/** Keeps only the fields the spec declares for a listed token, so a secret sent by mistake goes no further. */
+function declaredFieldsOnly(item: TokenInfo): TokenInfo {
+  return Object.fromEntries(Object.entries(item).filter(([key]) => listItemFields.includes(key))) as TokenInfo;
 }
 
 export function createTokensResource(context: ResourceContext): TokensResource {
   const { raw } = context;
+
+  async function list(username: string, options: CallOptions = {}): Promise<TokenInfo[]> {
+    assertValidRequest("users-listTokens", { path: { username } });
+    guardScope(context.identity, "list-tokens", username);
+    const body = await send<{ tokens: TokenInfo[] }>(context, "users-listTokens", () =>
+      raw.GET("/v1/users/{username}/tokens", {
+        params: { path: { username } },
+        signal: options.signal,
+        parseAs: "text",
+      }),
+    );
+    return body.tokens.map(declaredFieldsOnly);
+  }
+
+  /** S5: warns when a read-scaling token is minted for someone with no read/write token yet. Never fails the call. */
+  async function warnIfNotReadyForReadScaling(username: string, options: CallOptions, known?: TokenInfo[]) {
+    if (context.identity?.username === username || !context.logger.warn) return;
+    let tokens = known;
+    if (!tokens) {
+      try {
+        tokens = await list(username, options);
+      } catch (error) {
+        options.signal?.throwIfAborted();
+        context.logger.debug?.(`could not check S5 readiness of "${username}": ${(error as Error).message}`);
+        return;
+      }
+    }
+    if (isReadyForReadScaling(tokens, enums.token_type.read_write)) return;
+    context.logger.warn(
+      `"${username}" holds no read/write token, so a read-scaling token made for it will not work yet (rule S5). ` +
+        `Create a read/write token for "${username}" and connect with it once; its read-scaling tokens work from then on.`,
+      { username, rule: "S5" },
+    );
+  }
+
+  async function createChecked(username: string, body: CreateTokenBody, options: CallOptions, known?: TokenInfo[]) {
+    if (body.token_type === enums.token_type.read_scaling) {
+      await warnIfNotReadyForReadScaling(username, options, known);
+    }
+    return send<Token>(context, "users-createToken", () =>
+      raw.POST("/v1/users/{username}/tokens", {
+        params: { path: { username } },
+        body,
+        signal: options.signal,
+        parseAs: "text",
+      }),
+    );
+  }
+
+  async function deleteToken(username: string, tokenId: string, options: CallOptions = {}): Promise<void> {
+    assertValidRequest("users-deleteToken", { path: { username, token_id: tokenId } });
+    guardScope(context.identity, "delete-token", username);
+    await send(context, "users-deleteToken", () =>
+      raw.DELETE("/v1/users/{username}/tokens/{token_id}", {
+        params: { path: { username, token_id: tokenId } },
+        signal: options.signal,
+        parseAs: "text",
+      }),
+    );
+  }
+
   return {
     async create(username, body, options = {}) {
       assertValidRequest("users-createToken", { path: { username }, body });
-      guardTokenCreation(context.identity, username);
-      return send<Token>(context, "users-createToken", () =>
-        raw.POST("/v1/users/{username}/tokens", {
-          params: { path: { username } },
-          body,
-          signal: options.signal,
-          parseAs: "text",
-        }),
-      );
+      guardScope(context.identity, "create-token", username);
+      return createChecked(username, body, options);
+    },
+
+    list,
+
+    delete: deleteToken,
+
+    async rotate(username, tokenId, body = {}, options = {}) {
+      throwIfInvalid([
+        ...requestIssues("users-deleteToken", { path: { username, token_id: tokenId } }),
+        ...checkValue(optionalCreateBody, body, "body", { unknownProperties: "reject" }),
+      ]);
+      guardScope(context.identity, "create-token", username);
+      guardScope(context.identity, "delete-token", username);
+
+      const tokens = await list(username, options);
+      const old = tokens.find((token) => token.id === tokenId);
+      if (!old) {
+        throw new NotFoundError({
+          status: 404,
+          code: "NOT_FOUND",
+          message: `"${username}" has no token ${tokenId}; nothing was created`,
+          issues: [],
+          requestId: undefined,
+          hint: undefined,
+          attempts: 1,
+        });
+      }
+      const newBody = rotationBody(old, body, new Date());
+      assertValidRequest("users-createToken", { path: { username }, body: newBody });
+      const created = await createChecked(username, newBody, options, tokens);
+      try {
+        await deleteToken(username, tokenId, options);
+      } catch (error) {
+        throw new TokenRotationError({ username, oldTokenId: tokenId, newToken: created, cause: error });
+      }
+      return created;
     },
   };
 }

@@ -15,6 +15,8 @@ export interface SchemaRule {
   readonly minLength?: number;
   readonly maxLength?: number;
   readonly pattern?: string;
+  /** The pattern in words, from the spec's `x-pattern-message`. */
+  readonly patternMessage?: string;
   readonly properties?: { readonly [name: string]: SchemaRule };
   readonly required?: readonly string[];
   readonly items?: SchemaRule;
@@ -85,7 +87,8 @@ function describe(value: unknown): string {
 export function checkValue(rule: SchemaRule, value: unknown, path: string, options: CheckOptions): Issue[] {
   const issues: Issue[] = [];
   collect(rule, value, path, options, issues);
-  return issues;
+  // allOf parts may find the same problem (both say "must be a string"); report it once.
+  return issues.filter((a, i) => issues.findIndex((b) => b.path === a.path && b.message === a.message) === i);
 }
 
 function collect(rule: SchemaRule, value: unknown, path: string, options: CheckOptions, issues: Issue[]): void {
@@ -120,7 +123,7 @@ function collect(rule: SchemaRule, value: unknown, path: string, options: CheckO
       issues.push({ path, message: `must be at most ${plural(rule.maxLength, "character")} long` });
     }
     if (rule.pattern !== undefined && !compiled(rule.pattern).test(value)) {
-      issues.push({ path, message: `must match the pattern ${rule.pattern}` });
+      issues.push({ path, message: rule.patternMessage ?? `must match the pattern ${rule.pattern}` });
     }
   }
   if (isPlainObject(value)) {

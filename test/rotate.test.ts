@@ -1,0 +1,155 @@
+import { inspect } from "node:util";
+import { describe, expect, it } from "vitest";
+import {
+  InternalServerError,
+  NotFoundError,
+  PermissionDeniedError,
+  TokenRotationError,
+  ValidationError,
+  createMotherDuckClient,
+} from "../src/index.js";
+import { useRecordingServer } from "./helpers/recording-server.js";
+import type { RecordedRequest, Reply } from "./helpers/recording-server.js";
+import { MINTED_SECRET, OLD_ID, newToken, tokenInfo } from "./helpers/token-fixtures.js";
+import { READ_SCALING, nameRule, ttlRule } from "./helpers/rules.js";
+
+const server = useRecordingServer();
+const BEARER = "md-test-bearer-rotate-0001";
+
+/** Answers list, create and delete as the API would, with a chosen failure for create or delete. */
+function api(oldToken: Record<string, unknown>, fail: { create?: Reply; delete?: Reply } = {}) {
+  return (request: RecordedRequest): Reply => {
+    if (request.method === "GET") return { body: { tokens: [oldToken] } };
+    if (request.method === "POST") {
+      if (fail.create) return fail.create;
+      const body = request.json as Record<string, unknown>;
+      return {
+        body: newToken({
+          name: body.name,
+          token_type: body.token_type,
+          ...(body.ttl !== undefined && { expire_at: "2026-12-01T00:00:00.000Z" }),
+        }),
+      };
+    }
+    return fail.delete ?? { body: {} };
+  };
+}
+
+const warnings: string[] = [];
+const logged: unknown[] = [];
+const client = () =>
+  createMotherDuckClient({
+    token: BEARER,
+    baseUrl: server.url,
+    maxRetries: 0,
+    logger: { warn: (m, f) => (warnings.push(m), logged.push(m, f)), debug: (m, f) => logged.push(m, f) },
+  });
+const calls = () => server.requests.map((r) => `${r.method} ${r.rawPath}`);
+
+describe("tokens.rotate", () => {
+  it("creates the new token first, then revokes the old one, and returns the new token", async () => {
+    const old = tokenInfo(OLD_ID, { name: "nightly-etl", expire_at: "2026-11-02T00:00:00.000Z" });
+    server.reply(api(old));
+    const rotated = await client().tokens.rotate("svc_etl", OLD_ID);
+    expect(calls()).toEqual([
+      "GET /v1/users/svc_etl/tokens",
+      "POST /v1/users/svc_etl/tokens",
+      `DELETE /v1/users/svc_etl/tokens/${OLD_ID}`,
+    ]);
+    expect(rotated.token).toBe(MINTED_SECRET);
+    const sent = server.requests[1]!.json as Record<string, unknown>;
+    // the old lifetime (one day), type and name, with a rotation suffix
+    expect(sent.ttl).toBe(86_400);
+    expect(sent.token_type).toBe(old.token_type);
+    expect(sent.name).toMatch(/^nightly-etl \(rotated \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\)$/);
+  });
+
+  it("keeps a never-expiring token never-expiring, and inherits a read-scaling type", async () => {
+    server.reply(api(tokenInfo(OLD_ID, { name: "replica", token_type: READ_SCALING })));
+    await client().tokens.rotate("svc_etl", OLD_ID);
+    const sent = server.requests[1]!.json as Record<string, unknown>;
+    expect(sent).not.toHaveProperty("ttl");
+    expect(sent.token_type).toBe(READ_SCALING);
+  });
+
+  it("replaces an earlier rotation suffix instead of stacking, and stays within the name bound", async () => {
+    const longName = "n".repeat(nameRule.maxLength);
+    server.reply(api(tokenInfo(OLD_ID, { name: `${longName.slice(0, 20)} (rotated 2026-01-01T00:00:00Z)` })));
+    await client().tokens.rotate("svc_etl", OLD_ID);
+    expect((server.requests[1]!.json as { name: string }).name).toMatch(/^n{20} \(rotated [^)]+\)$/);
+    server.requests.length = 0;
+    server.reply(api(tokenInfo(OLD_ID, { name: longName })));
+    await client().tokens.rotate("svc_etl", OLD_ID);
+    expect(Array.from((server.requests[1]!.json as { name: string }).name)).toHaveLength(nameRule.maxLength);
+  });
+
+  it("uses the fields it is given over the old token's", async () => {
+    server.reply(api(tokenInfo(OLD_ID, { expire_at: "2026-11-02T00:00:00.000Z" })));
+    await client().tokens.rotate("svc_etl", OLD_ID, { name: "fresh", ttl: ttlRule.minimum });
+    expect(server.requests[1]!.json).toMatchObject({ name: "fresh", ttl: ttlRule.minimum });
+  });
+
+  it("fails before creating anything when the old token id is unknown", async () => {
+    server.reply(api(tokenInfo("00000000-0000-4000-8000-00000000ffff")));
+    const error = await client()
+      .tokens.rotate("svc_etl", OLD_ID)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(calls()).toEqual(["GET /v1/users/svc_etl/tokens"]);
+  });
+
+  it("refuses a bad body or id with nothing sent", async () => {
+    for (const [id, body] of [
+      [OLD_ID, { ttl: ttlRule.maximum + 1 }],
+      [OLD_ID, { tll: 3600 }],
+      [OLD_ID, null],
+      ["..", {}],
+    ] as const) {
+      const error = await client()
+        .tokens.rotate("svc_etl", id, body as never)
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ValidationError);
+    }
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("when the create fails, the old token is left alone and the create's error is thrown", async () => {
+    server.reply(
+      api(tokenInfo(OLD_ID), { create: { status: 403, body: { code: "FORBIDDEN", message: "Unauthorized" } } }),
+    );
+    const error = await client()
+      .tokens.rotate("svc_etl", OLD_ID)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PermissionDeniedError);
+    expect(calls()).toEqual(["GET /v1/users/svc_etl/tokens", "POST /v1/users/svc_etl/tokens"]);
+  });
+
+  it("when the delete fails, a TokenRotationError keeps the new secret reachable but out of sight", async () => {
+    logged.length = 0;
+    server.reply(
+      api(tokenInfo(OLD_ID), { delete: { status: 500, body: { code: "INTERNAL_SERVER_ERROR", message: "boom" } } }),
+    );
+    const error = (await client()
+      .tokens.rotate("svc_etl", OLD_ID)
+      .catch((e: unknown) => e)) as TokenRotationError;
+    expect(error).toBeInstanceOf(TokenRotationError);
+    expect(calls()).toHaveLength(3);
+    expect(error.newToken.token).toBe(MINTED_SECRET);
+    expect(error.newTokenId).toBe(error.newToken.id);
+    expect(error.oldTokenId).toBe(OLD_ID);
+    expect(error.cause).toBeInstanceOf(InternalServerError);
+    expect(error.message).toMatch(/still live/);
+    for (const text of [
+      error.message,
+      error.stack ?? "",
+      String(error),
+      JSON.stringify(error),
+      inspect(error, { depth: 10 }),
+      inspect(error, { depth: 10, showHidden: true }),
+      JSON.stringify(logged),
+    ]) {
+      expect(text).not.toContain(MINTED_SECRET);
+      expect(text).not.toContain(BEARER);
+    }
+  });
+});
