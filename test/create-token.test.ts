@@ -9,6 +9,7 @@ import {
 } from "../src/index.js";
 import { VERSION } from "../src/generated/version.js";
 import { ERROR_STATUSES } from "./helpers/error-statuses.js";
+import { requestViolations } from "./helpers/contract.js";
 import { useRecordingServer } from "./helpers/recording-server.js";
 import { READ_SCALING, READ_WRITE, ttlRule } from "./helpers/rules.js";
 
@@ -66,7 +67,13 @@ describe("tokens.create sends exactly the request the spec describes", () => {
   it("honours a base URL with a path prefix and a trailing slash", async () => {
     const md = createMotherDuckClient({ token: BEARER, baseUrl: `${server.url}/proxy/`, maxRetries: 0 });
     await md.tokens.create("alice", { name: "n" });
-    expect(server.requests[0]!.rawPath).toBe("/proxy/v1/users/alice/tokens");
+    const [request] = server.requests;
+    expect(request!.rawPath).toBe("/proxy/v1/users/alice/tokens");
+    // The contract check knows the spec's paths, not this proxy's prefix: check the request without it.
+    expect(server.contractViolations.splice(0)).toHaveLength(1);
+    expect(
+      requestViolations("POST", request!.rawPath.slice("/proxy".length), request!.json, request!.bodyText),
+    ).toEqual([]);
   });
 
   it("md.raw is the typed openapi-fetch client, authenticated but unguarded", async () => {

@@ -4,12 +4,17 @@ import type { AddressInfo } from "node:net";
 import type { Role } from "../scope.js";
 import { Store } from "./store.js";
 import { createEmulatorServer } from "./server.js";
+import type { Exchange } from "./server.js";
+
+export type { Exchange };
 
 export interface EmulatorOptions {
   /** Default 0: any free port. */
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
+  /** Called after each answer, with the request and the answer: for tests that check the traffic. */
+  onExchange?: (exchange: Exchange) => void;
 }
 
 export interface Emulator {
@@ -37,13 +42,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     role: Role;
     organization?: string;
   }) => {
-    store.addUser({ username, role, organization, serviceAccount: false });
-    return { token: store.createToken(username, { name: "seed" }).secret };
+    const user = store.addUser({ username, role, organization, serviceAccount: false });
+    return { token: store.createToken(user, { name: "seed" }).secret };
   };
   const adminToken = addUser({ username: "alice", role: "admin" }).token;
   const memberToken = addUser({ username: "bob", role: "member" }).token;
 
-  const server = createEmulatorServer(store);
+  const server = createEmulatorServer(store, options.onExchange);
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

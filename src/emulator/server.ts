@@ -2,13 +2,14 @@
 // rule, and a check that every answer it sends matches the spec.
 import { createServer } from "node:http";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import { enums, operations } from "../rules.js";
+import { operations } from "../rules.js";
+import { decideScope } from "../scope.js";
 import { checkRequest } from "../validation/request.js";
 import { checkValue } from "../validation/schema.js";
 import type { OperationId } from "../rules.js";
 import { ERROR_BODY_LIMIT } from "../transport/body.js";
 import type { Store } from "./store.js";
-import { handlers } from "./operations.js";
+import { actionOf, handlers, isReadScaling } from "./operations.js";
 import { errorReply } from "./replies.js";
 import type { Reply } from "./replies.js";
 
@@ -70,31 +71,75 @@ function bearer(request: IncomingMessage): string | undefined {
   return found ? found[1] : undefined;
 }
 
-async function handle(store: Store, request: IncomingMessage): Promise<Reply | "unrouted"> {
+/** One request and the answer the emulator gave it, for observers such as contract tests. */
+export interface Exchange {
+  method: string;
+  /** The request target as it arrived. */
+  url: string;
+  /** The operation it was routed to; undefined for an unknown route. */
+  operationId: OperationId | undefined;
+  /** The path parameters, decoded. */
+  pathParams: Record<string, string>;
+  /** The parsed JSON body, if any. */
+  requestBody: unknown;
+  status: number;
+  /** The JSON answer; undefined for an unknown route's plain-text answer. */
+  responseBody: unknown;
+}
+
+interface Handled {
+  reply: Reply | "unrouted";
+  operationId?: OperationId;
+  path?: Record<string, string>;
+  body?: unknown;
+}
+
+async function handle(store: Store, request: IncomingMessage): Promise<Handled> {
   const target = (request.url ?? "/").split("?")[0]!;
   const found = match(request.method ?? "GET", target.split("/").slice(1));
-  if (!found) return "unrouted";
+  if (!found) return { reply: "unrouted" };
   const { route, path } = found;
+  const reply = await answer(store, request, route, path);
+  return { ...reply, operationId: route.operationId, path };
+}
+
+async function answer(
+  store: Store,
+  request: IncomingMessage,
+  route: Route,
+  path: Record<string, string>,
+): Promise<{ reply: Reply; body?: unknown }> {
+  const reply = (r: Reply, body?: unknown) => ({ reply: r, body });
   const secret = bearer(request);
-  if (!secret) return errorReply(401, "Invalid Credentials: no bearer token");
+  if (!secret) return reply(errorReply(401, "Invalid Credentials: no bearer token"));
   const auth = store.authenticate(secret);
-  if ("reason" in auth) return errorReply(401, `Invalid Credentials: ${auth.reason}`);
+  if ("reason" in auth) return reply(errorReply(401, `Invalid Credentials: ${auth.reason}`));
   const body = await readJson(request);
   const rules = operations[route.operationId];
   const issues = checkRequest(rules, { path, body }, "allow");
-  if (issues.length) return errorReply(400, "Bad Request", issues);
-  if (auth.token.tokenType === enums.token_type.read_scaling) {
-    return errorReply(403, "Unauthorized: a read-scaling token cannot make admin calls (rule S4)");
+  if (issues.length) return reply(errorReply(400, "Bad Request", issues), body);
+  if (isReadScaling(auth.token)) {
+    // S4 comes first: a read-scaling token learns nothing, not even whether the target exists.
+    const decision = decideScope(actionOf[route.operationId], {
+      caller: auth.user.username,
+      callerIsReadScaling: true,
+      target: "",
+    });
+    if (decision.outcome === "deny") {
+      return reply(errorReply(403, `Unauthorized: ${decision.reason} (rule ${decision.rule})`), body);
+    }
   }
-  const handler = handlers[route.operationId];
-  if (!handler) return "unrouted";
-  const reply = handler({ store, caller: auth.user, callerToken: auth.token, path, body });
-  if (reply.status === rules.successStatus && "response" in rules) {
-    const problems = checkValue(rules.response, reply.body, "response", { unknownProperties: "allow" });
-    if (problems.length)
-      return errorReply(500, "Internal Error: the emulator built an answer that breaks the spec", problems);
+  const handled = handlers[route.operationId]({ store, caller: auth.user, callerToken: auth.token, path, body });
+  if (handled.status === rules.successStatus && "response" in rules) {
+    const problems = checkValue(rules.response, handled.body, "response", { unknownProperties: "allow" });
+    if (problems.length) {
+      return reply(
+        errorReply(500, "Internal Error: the emulator built an answer that breaks the spec", problems),
+        body,
+      );
+    }
   }
-  return reply;
+  return reply(handled, body);
 }
 
 function send(response: ServerResponse, reply: Reply | "unrouted"): void {
@@ -109,17 +154,26 @@ function send(response: ServerResponse, reply: Reply | "unrouted"): void {
     .end(text);
 }
 
-export function createEmulatorServer(store: Store): Server {
+export function createEmulatorServer(store: Store, onExchange?: (exchange: Exchange) => void): Server {
   return createServer((request, response) => {
-    handle(store, request).then(
-      (reply) => send(response, reply),
-      (error: unknown) =>
-        send(
-          response,
+    handle(store, request)
+      .catch((error: unknown): Handled => ({
+        reply:
           error instanceof BadRequest
             ? errorReply(400, `Bad Request: ${error.message}`)
             : errorReply(500, "Internal Error"),
-        ),
-    );
+      }))
+      .then(({ reply, operationId, path, body }) => {
+        send(response, reply);
+        onExchange?.({
+          method: request.method ?? "",
+          url: request.url ?? "",
+          operationId,
+          pathParams: path ?? {},
+          requestBody: body,
+          status: reply === "unrouted" ? 404 : reply.status,
+          responseBody: reply === "unrouted" ? undefined : reply.body,
+        });
+      });
   });
 }

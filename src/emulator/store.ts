@@ -14,6 +14,7 @@ export interface User {
 
 export interface TokenRecord {
   id: string;
+  organization: string;
   username: string;
   name: string | undefined;
   tokenType: TokenType;
@@ -27,7 +28,8 @@ export interface NewToken {
 }
 
 export class Store {
-  private readonly users = new Map<string, User>();
+  /** Users by organization, then by exact username: another organization's users are simply not there. */
+  private readonly organizations = new Map<string, Map<string, User>>();
   private readonly tokens = new Map<string, TokenRecord>();
   private readonly signer = createSigner();
   private offsetMs = 0;
@@ -37,30 +39,58 @@ export class Store {
   }
 
   advance(seconds: number): void {
+    if (!Number.isFinite(seconds) || seconds < 0) throw new RangeError("advanceTime takes a number of seconds ≥ 0");
     this.offsetMs += seconds * 1000;
   }
 
+  private members(organization: string): Map<string, User> {
+    let members = this.organizations.get(organization);
+    if (!members) {
+      members = new Map();
+      this.organizations.set(organization, members);
+    }
+    return members;
+  }
+
+  /** A user of `organization` whose name differs from `username` only by case, if any: names are unique that way. */
+  clash(organization: string, username: string): User | undefined {
+    const folded = username.toLowerCase();
+    for (const user of this.members(organization).values()) {
+      if (user.username.toLowerCase() === folded) return user;
+    }
+    return undefined;
+  }
+
   addUser(user: User): User {
-    if (this.users.has(user.username)) throw new Error(`user ${user.username} exists already`);
-    this.users.set(user.username, user);
+    if (this.clash(user.organization, user.username)) {
+      throw new Error(`user "${user.username}" exists already in organization "${user.organization}"`);
+    }
+    this.members(user.organization).set(user.username, user);
     return user;
   }
 
-  user(username: string): User | undefined {
-    return this.users.get(username);
+  /** The user of `organization` with exactly this username. */
+  user(organization: string, username: string): User | undefined {
+    return this.organizations.get(organization)?.get(username);
   }
 
-  /** A user the caller may know of: one of the caller's own organization. */
-  userVisibleTo(caller: User, username: string): User | undefined {
-    const user = this.users.get(username);
-    return user && user.organization === caller.organization ? user : undefined;
+  deleteUser(user: User): void {
+    this.organizations.get(user.organization)?.delete(user.username);
+    for (const token of this.tokensOf(user)) this.tokens.delete(token.id);
   }
 
-  createToken(username: string, options: { name?: string; ttl?: number; tokenType?: TokenType }): NewToken {
+  tokensOf(user: User): TokenRecord[] {
+    return [...this.tokens.values()].filter(
+      (t) => t.organization === user.organization && t.username === user.username,
+    );
+  }
+
+  createToken(user: User, options: { name?: string; ttl?: number; tokenType?: TokenType }): NewToken {
     const createdMs = this.now();
     const record: TokenRecord = {
       id: randomUUID(),
-      username,
+      organization: user.organization,
+      username: user.username,
       name: options.name,
       tokenType: options.tokenType ?? enums.token_type.read_write,
       createdMs,
@@ -69,11 +99,18 @@ export class Store {
     this.tokens.set(record.id, record);
     const secret = this.signer.sign({
       jti: record.id,
-      sub: username,
+      sub: user.username,
       iat: Math.floor(createdMs / 1000),
       ...(record.expiresMs !== undefined && { exp: Math.floor(record.expiresMs / 1000) }),
     });
     return { record, secret };
+  }
+
+  /** Revokes a token of `user`; false when the user has no such token. */
+  revokeToken(user: User, tokenId: string): boolean {
+    const token = this.tokens.get(tokenId);
+    if (!token || token.organization !== user.organization || token.username !== user.username) return false;
+    return this.tokens.delete(tokenId);
   }
 
   /** The live token and its user for a bearer secret, or why there is none. */
@@ -83,7 +120,7 @@ export class Store {
     const token = this.tokens.get(verified.claims.jti);
     if (!token) return { reason: "Token is unknown or revoked" };
     if (token.expiresMs !== undefined && token.expiresMs <= this.now()) return { reason: "Token has expired" };
-    const user = this.users.get(token.username);
+    const user = this.user(token.organization, token.username);
     if (!user) return { reason: "Token's user no longer exists" };
     return { user, token };
   }

@@ -1,5 +1,7 @@
 // A real HTTP server on 127.0.0.1 that records every request it receives and answers as told.
-import { afterAll, beforeAll, beforeEach } from "vitest";
+import { afterEach, beforeEach, expect } from "vitest";
+import { useStarted } from "./lifecycle.js";
+import { requestViolations } from "./contract.js";
 import { createServer } from "node:http";
 import type { IncomingHttpHeaders, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -32,6 +34,8 @@ export type Responder = (request: RecordedRequest) => Reply | Promise<Reply>;
 export interface RecordingServer {
   url: string;
   requests: RecordedRequest[];
+  /** Requests received that break the spec (checked by ajv). */
+  contractViolations: string[];
   /** Sets how the following requests are answered. */
   reply(responder: Responder | Reply): void;
   close(): Promise<void>;
@@ -70,6 +74,7 @@ function send(res: ServerResponse, reply: Reply): void {
 
 export async function startRecordingServer(initial: Responder | Reply = tokenReply): Promise<RecordingServer> {
   const requests: RecordedRequest[] = [];
+  const contractViolations: string[] = [];
   let responder: Responder = typeof initial === "function" ? initial : () => initial;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -92,6 +97,7 @@ export async function startRecordingServer(initial: Responder | Reply = tokenRep
         json,
       };
       requests.push(recorded);
+      contractViolations.push(...requestViolations(recorded.method, rawPath, json, bodyText));
       send(res, await responder(recorded));
     });
   });
@@ -100,6 +106,7 @@ export async function startRecordingServer(initial: Responder | Reply = tokenRep
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    contractViolations,
     reply(next) {
       responder = typeof next === "function" ? next : () => next;
     },
@@ -115,25 +122,27 @@ export async function startRecordingServer(initial: Responder | Reply = tokenRep
  * after them. Before each test its record is cleared and it answers with `initial` again.
  */
 export function useRecordingServer(initial: Responder | Reply = tokenReply): RecordingServer {
-  let current: RecordingServer | undefined;
-  beforeAll(async () => {
-    current = await startRecordingServer(initial);
-  });
-  afterAll(() => current?.close());
+  const started = useStarted(
+    () => startRecordingServer(initial),
+    (server) => server.close(),
+  );
   beforeEach(() => {
     started().requests.length = 0;
     started().reply(initial);
   });
-  const started = () => {
-    if (!current) throw new Error("the recording server is used outside a test");
-    return current;
-  };
+  afterEach(() => {
+    // Every request the client sent in the test must conform to the spec.
+    expect(started().contractViolations.splice(0)).toEqual([]);
+  });
   return {
     get url() {
       return started().url;
     },
     get requests() {
       return started().requests;
+    },
+    get contractViolations() {
+      return started().contractViolations;
     },
     reply: (next) => started().reply(next),
     close: () => started().close(),
