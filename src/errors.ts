@@ -1,6 +1,7 @@
 // The error hierarchy, and the one place that turns an HTTP answer into an error.
 import type { Issue } from "./validation/schema.js";
 import type { ScopeRule } from "./scope.js";
+import { redactDeep } from "./redact.js";
 import type { Redactor } from "./redact.js";
 import type { Token } from "./types.js";
 import { hintFor } from "./hints.js";
@@ -230,6 +231,10 @@ function readableText(response: ErrorResponse): string {
   return flat.length > SNIPPET_LENGTH ? `${flat.slice(0, SNIPPET_LENGTH)}…` : flat;
 }
 
+function optionalRedacted(value: string | null, redact: Redactor): string | undefined {
+  return value === null ? undefined : redact(value);
+}
+
 /** Builds the error for a non-2xx answer. The status picks the class; the body fills it in. */
 export function errorFromResponse(response: ErrorResponse, context: ErrorContext): ApiError {
   const { redact } = context;
@@ -243,11 +248,12 @@ export function errorFromResponse(response: ErrorResponse, context: ErrorContext
   const code = typeof body?.code === "string" ? body.code : undefined;
   const serverMessage = typeof body?.message === "string" ? body.message : undefined;
   const issues = Array.isArray(body?.issues)
-    ? body.issues
-        .filter(
-          (i): i is Record<string, unknown> => typeof i === "object" && i !== null && typeof i.message === "string",
-        )
-        .map((i) => ({ ...i, message: redact(i.message as string) }))
+    ? redactDeep(
+        body.issues.filter(
+          (i): i is { message: string } => typeof i === "object" && i !== null && typeof i.message === "string",
+        ),
+        redact,
+      )
     : [];
   const detail = response.truncated
     ? `error body larger than the limit; it was cut and not parsed`
@@ -260,7 +266,7 @@ export function errorFromResponse(response: ErrorResponse, context: ErrorContext
     code,
     message: redact(`${response.status}${code ? ` ${code}` : ""}: ${detail}${issueText}${attempts}`),
     issues,
-    requestId: response.headers.get("x-request-id") ?? undefined,
+    requestId: optionalRedacted(response.headers.get("x-request-id"), redact),
     hint: hintFor({ operationId: context.operationId, status: response.status, code }),
     attempts: response.attempts,
   });

@@ -16,3 +16,13 @@ export function createRedactor(secrets: readonly (string | undefined)[]): Redact
     return out;
   };
 }
+
+/** A copy of a JSON value with every string in it redacted. */
+export function redactDeep<T>(value: T, redact: Redactor): T {
+  if (typeof value === "string") return redact(value) as T;
+  if (Array.isArray(value)) return value.map((item) => redactDeep(item, redact)) as T;
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactDeep(item, redact)])) as T;
+  }
+  return value;
+}

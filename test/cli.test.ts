@@ -1,10 +1,9 @@
 // The real CLI, spawned as a child process against a running emulator.
 import { spawn } from "node:child_process";
-import { createServer } from "node:net";
-import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { createMotherDuckClient } from "../src/index.js";
 import { CLI, runCli } from "./helpers/cli.js";
+import { closedPort } from "./helpers/closed-port.js";
 import { useEmulator } from "./helpers/emulator.js";
 import { READ_SCALING, TOKEN_TYPES } from "./helpers/rules.js";
 
@@ -178,10 +177,7 @@ describe("failures of the environment", () => {
   });
 
   it("exits 1 when the API cannot be reached", async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
-    const { port } = closed.address() as AddressInfo;
-    await new Promise((resolve) => closed.close(resolve));
+    const port = await closedPort();
     const result = await runCli(["tokens", "list", "alice", "--base-url", `http://127.0.0.1:${port}`], {
       MOTHERDUCK_TOKEN: emulator.adminToken,
     });

@@ -10,6 +10,7 @@ import {
 import { VERSION } from "../src/generated/version.js";
 import { ERROR_STATUSES } from "./helpers/error-statuses.js";
 import { requestViolations } from "./helpers/contract.js";
+import { printedForms } from "./helpers/printed.js";
 import { useRecordingServer } from "./helpers/recording-server.js";
 import { READ_SCALING, READ_WRITE, ttlRule } from "./helpers/rules.js";
 
@@ -189,8 +190,7 @@ describe("errors never carry the bearer token", () => {
     errors.push(await md.tokens.create("alice", { name: "n" }).catch((e: unknown) => e));
     for (const error of errors) {
       expect(error).toBeInstanceOf(ApiError);
-      const e = error as Error;
-      for (const text of [e.message, e.stack ?? "", inspect(e, { depth: 10 }), JSON.stringify(e), String(e)]) {
+      for (const text of printedForms(error)) {
         expect(text).not.toContain(BEARER);
         expect(text).not.toContain(jwtLike);
       }

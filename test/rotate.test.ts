@@ -1,4 +1,3 @@
-import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import {
   InternalServerError,
@@ -8,6 +7,7 @@ import {
   ValidationError,
   createMotherDuckClient,
 } from "../src/index.js";
+import { printedForms } from "./helpers/printed.js";
 import { useRecordingServer } from "./helpers/recording-server.js";
 import type { RecordedRequest, Reply } from "./helpers/recording-server.js";
 import { MINTED_SECRET, OLD_ID, newToken, tokenInfo } from "./helpers/token-fixtures.js";
@@ -139,15 +139,7 @@ describe("tokens.rotate", () => {
     expect(error.oldTokenId).toBe(OLD_ID);
     expect(error.cause).toBeInstanceOf(InternalServerError);
     expect(error.message).toMatch(/still live/);
-    for (const text of [
-      error.message,
-      error.stack ?? "",
-      String(error),
-      JSON.stringify(error),
-      inspect(error, { depth: 10 }),
-      inspect(error, { depth: 10, showHidden: true }),
-      JSON.stringify(logged),
-    ]) {
+    for (const text of [...printedForms(error), JSON.stringify(logged)]) {
       expect(text).not.toContain(MINTED_SECRET);
       expect(text).not.toContain(BEARER);
     }

@@ -27,7 +27,12 @@ export function shouldRetryFailure(method: string, kind: FailureKind): boolean {
 export function retryAfterMs(header: string | null, now: number): number | undefined {
   if (header === null || header.trim() === "") return undefined;
   const value = header.trim();
-  const ms = /^\d+(\.\d+)?$/.test(value) ? Number(value) * 1000 : Date.parse(value) - now;
+  // Seconds, or an HTTP date (which always names a weekday or a month); Date.parse alone takes "-1" for a year.
+  const ms = /^\d+(\.\d+)?$/.test(value)
+    ? Number(value) * 1000
+    : /[a-z]{3}/i.test(value)
+      ? Date.parse(value) - now
+      : NaN;
   if (Number.isNaN(ms)) return undefined;
   return Math.min(Math.max(ms, 0), RETRY_AFTER_CAP_MS);
 }

@@ -27,9 +27,21 @@ export interface Reply {
   stallBody?: boolean;
   /** Never answers at all. */
   hang?: boolean;
+  /** Sends headers and half the body, then resets the connection. */
+  resetMidBody?: boolean;
+  /** Resets the connection before answering anything. */
+  resetAtOnce?: boolean;
+  /** Streams this many bytes of body (chunked, no Content-Length), stopping early when the client goes away. */
+  streamBytes?: number;
 }
 
 export type Responder = (request: RecordedRequest) => Reply | Promise<Reply>;
+
+/** Answers the n-th request with the n-th reply, and every later one with the last. */
+export function inTurn(...replies: Reply[]): Responder {
+  let next = 0;
+  return () => replies[Math.min(next++, replies.length - 1)]!;
+}
 
 export interface RecordingServer {
   url: string;
@@ -56,13 +68,39 @@ export function tokenReply(request: RecordedRequest): Reply {
   };
 }
 
+const STREAM_CHUNK = Buffer.alloc(64 * 1024, "x");
+
+function stream(res: ServerResponse, reply: Reply, total: number): void {
+  res.writeHead(reply.status ?? 200, { "content-type": "application/json", ...reply.headers });
+  let sent = 0;
+  let open = true;
+  res.on("close", () => (open = false));
+  const pump = () => {
+    while (open && sent < total) {
+      const chunk = STREAM_CHUNK.subarray(0, Math.min(STREAM_CHUNK.length, total - sent));
+      sent += chunk.length;
+      if (!res.write(chunk)) return void res.once("drain", pump);
+    }
+    if (open) res.end();
+  };
+  pump();
+}
+
 function send(res: ServerResponse, reply: Reply): void {
   if (reply.hang) return;
+  if (reply.resetAtOnce) return void res.socket?.destroy();
+  if (reply.streamBytes !== undefined) return stream(res, reply, reply.streamBytes);
   const text = typeof reply.body === "string" ? reply.body : reply.body === undefined ? "" : JSON.stringify(reply.body);
   const headers = {
     ...(typeof reply.body === "string" ? {} : { "content-type": "application/json" }),
     ...reply.headers,
   };
+  if (reply.resetMidBody) {
+    res.writeHead(reply.status ?? 200, { ...headers, "content-length": String(Buffer.byteLength(text) + 100) });
+    res.write(text.slice(0, text.length >> 1));
+    setImmediate(() => res.socket?.destroy());
+    return;
+  }
   if (reply.stallBody) {
     res.writeHead(reply.status ?? 200, { ...headers, "content-type": "application/json" });
     res.write(text.slice(0, Math.max(1, text.length >> 1)) || "{");
