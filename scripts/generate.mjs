@@ -129,7 +129,7 @@ function toRule(spec, schema, where) {
   return rule;
 }
 
-// Every enum of a named property, as constants, so that code names a value (enums.token_type.read_scaling)
+// Every enum value of a named property, as constants, so that code names a value (enums.token_type.read_scaling)
 // instead of restating it, and the type checker fails when the spec drops it.
 function renderEnums(spec) {
   const enums = {};
@@ -139,13 +139,9 @@ function renderEnums(spec) {
     node = deref(spec, node);
     for (const [name, property] of Object.entries(node.properties ?? {})) {
       const values = deref(spec, property).enum;
-      if (values) {
-        const previous = enums[name];
-        if (previous && JSON.stringify(Object.values(previous)) !== JSON.stringify(values)) {
-          throw new Error(`property "${name}" has different enums in different places; name them apart first`);
-        }
-        enums[name] = Object.fromEntries(values.map((v) => [v, v]));
-      }
+      // A property may allow different values in different places (a request and a response); the
+      // constants name every value any of them allows, while each schema's own rule stays exact.
+      if (values) enums[name] = { ...enums[name], ...Object.fromEntries(values.map((v) => [v, v])) };
     }
     for (const child of Object.values(node)) visit(child, seen);
   };

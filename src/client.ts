@@ -13,6 +13,7 @@ import type { TokensResource } from "./resources/tokens.js";
 import { createUsersResource } from "./resources/users.js";
 import type { UsersResource } from "./resources/users.js";
 
+/** A client of the MotherDuck REST API, made by createMotherDuckClient. */
 export interface MotherDuckClient {
   /** Access tokens: create, list, delete, rotate. */
   readonly tokens: TokensResource;

@@ -16,8 +16,10 @@ export interface Logger {
   warn?(message: string, fields?: Record<string, unknown>): void;
 }
 
+/** A fetch implementation, called as `fetch(url, init)`: the global fetch, undici's, or a test double. */
 export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>;
 
+/** Options of createMotherDuckClient. All are optional; each is checked when the client is created. */
 export interface ClientOptions {
   /** Bearer token. Default: env MOTHERDUCK_TOKEN, then motherduck_token. */
   token?: string;

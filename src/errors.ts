@@ -47,6 +47,7 @@ export class TokenScopeError extends ValidationError {
   }
 }
 
+/** What an ApiError is built from. */
 export interface ApiErrorFields {
   status: number;
   /** The body's `code`, such as "FORBIDDEN"; undefined when the body had none. */
@@ -83,31 +84,40 @@ export class ApiError extends MotherDuckError {
     this.attempts = fields.attempts;
   }
 }
+/** 400: the API refused the request as malformed. `issues` says which fields. */
 export class BadRequestError extends ApiError {
   static {
     named(this, "BadRequestError");
   }
 }
+/** 401: the token is missing, malformed, unknown, expired or revoked. */
 export class AuthenticationError extends ApiError {
   static {
     named(this, "AuthenticationError");
   }
 }
+/** 403: the token may not do this. For token creation, `hint` explains scope rules S2 and S3. */
 export class PermissionDeniedError extends ApiError {
   static {
     named(this, "PermissionDeniedError");
   }
 }
+/**
+ * 404. With `code` "NOT_FOUND" the user or token does not exist (or belongs to another organization);
+ * without it the route does not exist, and `hint` says the base URL or path is probably wrong.
+ */
 export class NotFoundError extends ApiError {
   static {
     named(this, "NotFoundError");
   }
 }
+/** 429: too many requests. Retried for every method, honouring Retry-After, before this is thrown. */
 export class RateLimitError extends ApiError {
   static {
     named(this, "RateLimitError");
   }
 }
+/** 5xx: the API failed. 502, 503 and 504 are retried for reads and deletes before this is thrown. */
 export class InternalServerError extends ApiError {
   static {
     named(this, "InternalServerError");

@@ -1,6 +1,7 @@
 // MotherDuck's token-scope rules as one pure decision table. The client's guards call it with what the
 // caller declared (partial knowledge); the emulator calls it with what it knows (full knowledge).
 
+/** A MotherDuck organization role. */
 export type Role = "admin" | "member";
 
 /** Rule ids of the token-scope table (README, "Token scope"). */
@@ -9,6 +10,7 @@ export type ScopeRule = "S1" | "S2" | "S3" | "S4" | "S5" | "S6" | "S7";
 /** The calls the table decides. */
 export type ScopedAction = "create-token" | "list-tokens" | "delete-token" | "create-service-account" | "delete-user";
 
+/** What is known about a call when the scope table decides it; unknown facts leave the decision to the server. */
 export interface ScopeFacts {
   /** The username the request authenticates as. */
   caller: string;
@@ -22,6 +24,7 @@ export interface ScopeFacts {
   targetIsServiceAccount?: boolean | undefined;
 }
 
+/** The scope table's answer: allowed or refused by a rule, or too little known to tell. */
 export type ScopeDecision =
   | { outcome: "allow"; rule: ScopeRule }
   | { outcome: "deny"; rule: ScopeRule; reason: string }
@@ -71,7 +74,11 @@ function decideUserAdministration({ callerRole }: ScopeFacts, what: string): Sco
   return { outcome: "unknown", rules: ["S2"] };
 }
 
-/** Decides whether `facts.caller` may perform `action` on `facts.target`. */
+/**
+ * Decides whether `facts.caller` may perform `action` on `facts.target`, by rules S1 to S4. The client's
+ * guards and the emulator both call it: the client with what its identity option declares, the emulator
+ * with everything it knows.
+ */
 export function decideScope(action: ScopedAction, facts: ScopeFacts): ScopeDecision {
   // S4: read-scaling tokens connect to read replicas and never make admin calls, whoever they belong to.
   if (facts.callerIsReadScaling === true) {

@@ -1,5 +1,4 @@
 // Readable names for the generated types. The field names stay the spec's own.
-import type { paths } from "./generated/schema.js";
 
 type CreateTokenOperation = paths["/v1/users/{username}/tokens"]["post"];
 type ListTokensOperation = paths["/v1/users/{username}/tokens"]["get"];
@@ -22,4 +21,10 @@ export type ServiceAccount = CreateServiceAccountOperation["responses"][200]["co
 /** The user `users.delete` removed. */
 export type DeletedUser = DeleteUserOperation["responses"][200]["content"]["application/json"];
 
-export type { paths, components, operations } from "./generated/schema.js";
+import type * as generated from "./generated/schema.js";
+/** Every path of the spec, with its operations' parameters, bodies and responses (generated). */
+export type paths = generated.paths;
+/** The spec's components: shared schemas and responses (generated). */
+export type components = generated.components;
+/** The spec's operations by operationId (generated). */
+export type operations = generated.operations;

@@ -4,6 +4,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { derefDeep, loadSpec } from "../scripts/lib/spec.mjs";
+import { withoutExtensions } from "./helpers/extensions.js";
 
 const root = join(import.meta.dirname, "..");
 const seedPath = join(root, "../shared/seed/users-create-token.operation.json");
@@ -73,19 +74,6 @@ for (const file of upstream) {
       expect(op.description.startsWith(upstreamOp.description.replace(/\.?$/, ""))).toBe(true);
     });
   });
-}
-
-/** This project's `x-` extensions, which upstream does not have, removed. */
-function withoutExtensions(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(withoutExtensions);
-  if (node && typeof node === "object") {
-    return Object.fromEntries(
-      Object.entries(node)
-        .filter(([key]) => !key.startsWith("x-"))
-        .map(([key, value]) => [key, withoutExtensions(value)]),
-    );
-  }
-  return node;
 }
 
 describe.runIf(existsSync(seedPath))("users-createToken's description", () => {

@@ -8,6 +8,7 @@ import type { Exchange } from "./server.js";
 
 export type { Exchange };
 
+/** Options of startEmulator. */
 export interface EmulatorOptions {
   /** Default 0: any free port. */
   port?: number;
@@ -17,6 +18,7 @@ export interface EmulatorOptions {
   onExchange?: (exchange: Exchange) => void;
 }
 
+/** A running emulator. */
 export interface Emulator {
   /** The base URL to give the client. */
   url: string;
@@ -31,6 +33,11 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
+/**
+ * Starts a local MotherDuck REST API on loopback, seeded with organization "acme": `alice` (Admin) and `bob`
+ * (Member), each with a read/write token. It enforces the spec's rules, revocation, expiry and the scope
+ * table (S1 to S4), so tests of your own code meet the same refusals the real API gives.
+ */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const store = new Store();
   const addUser = ({

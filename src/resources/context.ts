@@ -12,7 +12,7 @@ export interface ResourceContext {
   redact: Redactor;
 }
 
-/** Per-call options. */
+/** Options every call takes as its last argument. */
 export interface CallOptions {
   /** Cancels the call; it then rejects with the signal's reason, as fetch does. */
   signal?: AbortSignal;

@@ -8,6 +8,7 @@ import type { CallOptions, ResourceContext } from "./context.js";
 import { guardScope } from "./guard.js";
 import { rotationBody } from "./rotation.js";
 
+/** `md.tokens`: create, list, revoke and rotate access tokens. */
 export interface TokensResource {
   /**
    * Creates an access token for `username` and returns it, secret included (shown only this once).
@@ -33,6 +34,9 @@ export interface TokensResource {
    * Replaces a token without a window with none: creates the new token first, then revokes the old one.
    * Fields left out of `body` are taken from the old token: its `token_type`, its lifetime, and its name
    * with a rotation suffix.
+   *
+   * Scope: it creates and revokes, so it needs what both need: your own token (S1), or an Admin token
+   * for a service account (S2); never another member's (S3).
    *
    * @throws NotFoundError when `username` has no token `tokenId` (nothing is created)
    * @throws TokenRotationError when the new token was created but the old one could not be revoked;

@@ -3,6 +3,7 @@ import { assertValidRequest, send } from "./call.js";
 import type { CallOptions, ResourceContext } from "./context.js";
 import { guardScope } from "./guard.js";
 
+/** `md.users`: create service accounts and delete users. */
 export interface UsersResource {
   /**
    * Creates a service account: a user with the Member role, made through the API. Needs an Admin token (S2).

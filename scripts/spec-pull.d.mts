@@ -1,0 +1,9 @@
+export const DEFAULT_URL: string;
+export function parseSpec(text: string, source: string): any;
+export function merge(current: any, upstream: any): any;
+export function changeReport(current: any, merged: any, upstream: any): string;
+export function pull(options: { url: string; specPath: string; outDir: string }): Promise<{
+  report: string;
+  changedSpec: boolean;
+  regenerated: string[];
+}>;

@@ -1,0 +1,158 @@
+// The rendered API docs in a real Chromium, offline: every request that is not a file is blocked.
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
+import { chromium } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadSpec } from "../scripts/lib/spec.mjs";
+import { TOKEN_TYPES, nameRule, ttlRule } from "./helpers/rules.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const root = join(import.meta.dirname, "..");
+const docsUrl = pathToFileURL(join(root, "docs/index.html")).href;
+const artifacts = join(root, "test/artifacts");
+const available = existsSync(CHROMIUM);
+
+if (!available) {
+  const message = `Chromium is not installed at ${CHROMIUM}, so the rendered-docs browser test cannot run.`;
+  if (process.env.CI) throw new Error(`${message} CI must install it: apt-get install -y chromium`);
+  const bar = "!".repeat(100);
+  console.warn(
+    `\n${bar}\n!! SKIPPING the docs browser test. ${message}\n!! Install it: apt-get install -y chromium\n${bar}\n`,
+  );
+}
+
+interface Operation {
+  title: string;
+  method: string;
+  path: string;
+  /** Redoc's route to the operation's page. */
+  route: string;
+}
+
+describe.runIf(available)("the rendered docs, in Chromium", () => {
+  let browser: Browser;
+  let page: Page;
+  let operations: Operation[];
+  const blocked: Array<{ url: string; type: string }> = [];
+
+  async function open(operation: Operation) {
+    // A fresh load per operation: Redoc renders the routed page, not every page at once.
+    await page.goto("about:blank");
+    await page.goto(`${docsUrl}#/${operation.route}`);
+    const heading = page.getByRole("heading", { name: operation.title }).filter({ visible: true }).first();
+    await heading.waitFor({ timeout: 30_000 });
+    return heading;
+  }
+
+  beforeAll(async () => {
+    await promisify(execFile)("npm", ["run", "-s", "docs"], { cwd: root, timeout: 60_000 });
+    const spec = await loadSpec(join(root, "openapi.yaml"));
+    operations = Object.entries<any>(spec.paths).flatMap(([path, item]) =>
+      Object.entries<any>(item).map(([method, op]) => ({
+        title: op.summary,
+        method: method.toUpperCase(),
+        path,
+        route: `${op.tags[0]}/${op.operationId.toLowerCase()}`,
+      })),
+    );
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+    console.log(`Chromium version: ${browser.version()}`);
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.route("**/*", (route) => {
+      const request = route.request();
+      if (request.url().startsWith("file:") || request.url() === "about:blank") return route.continue();
+      blocked.push({ url: request.url(), type: request.resourceType() });
+      return route.abort();
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it("shows every operation's title, method and path", async () => {
+    expect(operations).toHaveLength(5);
+    for (const operation of operations) {
+      const heading = await open(operation);
+      await expect(heading.isVisible(), operation.title).resolves.toBe(true);
+      const endpoint = page
+        .locator('[data-component-name="Dropdown/Dropdown"] button')
+        .filter({ visible: true })
+        .first();
+      const shown = (await endpoint.innerText()).replace(/\s+/g, " ").trim();
+      expect(shown, operation.title).toBe(`${operation.method} ${operation.path}`);
+    }
+  });
+
+  describe("the create-token page", () => {
+    beforeAll(async () => {
+      await open(operations.find((o) => o.route.endsWith("users-createtoken"))!);
+    });
+
+    it("shows the scope note", async () => {
+      for (const phrase of [
+        "Token creation scope.",
+        "service accounts within your organization.",
+        "Admins cannot create tokens for other members who are not service accounts.",
+        "If the optional",
+      ]) {
+        await expect(page.getByText(phrase).filter({ visible: true }).count(), phrase).resolves.toBeGreaterThan(0);
+      }
+    });
+
+    it("shows the bounds of ttl and name, and the token_type values", async () => {
+      for (const text of [
+        `[ ${ttlRule.minimum} .. ${ttlRule.maximum} ]`,
+        `[ ${nameRule.minLength} .. ${nameRule.maxLength} ] characters`,
+      ]) {
+        await expect(page.getByText(text).filter({ visible: true }).count(), text).resolves.toBeGreaterThan(0);
+      }
+      for (const type of TOKEN_TYPES) {
+        await expect(page.getByText(`"${type}"`).filter({ visible: true }).count(), type).resolves.toBeGreaterThan(0);
+      }
+    });
+
+    it("shows the error bodies", async () => {
+      await page.getByRole("button", { name: "403" }).filter({ visible: true }).first().click();
+      for (const text of ["Unauthorized", "The error message", "The error code"]) {
+        await expect(
+          page.getByText(text, { exact: true }).filter({ visible: true }).count(),
+          text,
+        ).resolves.toBeGreaterThan(0);
+      }
+    });
+
+    it("shows the TypeScript sample, and saves a screenshot", async () => {
+      const sample = page.getByText("await md.tokens.create(").filter({ visible: true }).first();
+      await expect(sample.isVisible()).resolves.toBe(true);
+      await expect(
+        page.getByText("TypeScript", { exact: true }).filter({ visible: true }).count(),
+      ).resolves.toBeGreaterThan(0);
+      await mkdir(artifacts, { recursive: true });
+      await page.screenshot({ path: join(artifacts, "docs-create-token.png") });
+    });
+  });
+
+  it("needs nothing from the network: the only request it tries is Redoc's attribution logo", () => {
+    // Redoc's "API docs by" badge fetches its logo and hides it when that fails; all content is in the file.
+    for (const request of blocked) {
+      expect(request.type).toBe("image");
+      expect(request.url).toMatch(/^https:\/\/cdn\.redoc\.ly\/redoc\/logo-mini(-full)?\.svg$/);
+    }
+  });
+});

@@ -1,0 +1,142 @@
+// `npm run spec:pull` against published specs served from 127.0.0.1, into a scratch copy of the project.
+import { execFile } from "node:child_process";
+import { copyFile, mkdtemp, readFile, rm } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { parse, stringify } from "yaml";
+import { withoutExtensions } from "./helpers/extensions.js";
+
+const run = promisify(execFile);
+const root = join(import.meta.dirname, "..");
+let server: Server;
+let baseUrl: string;
+let work: string;
+let specPath: string;
+let outDir: string;
+const fixtures = new Map<string, { type: string; body: string }>();
+
+/** What MotherDuck publishes: our operations without this project's words or extensions, plus more. */
+function published(change: (spec: any) => void = () => undefined) {
+  return (async () => {
+    const spec = parse(await readFile(join(root, "openapi.yaml"), "utf8"));
+    const upstream = withoutExtensions(spec);
+    upstream.info = { title: "MotherDuck REST API", version: "1.0.0" };
+    for (const item of Object.values<any>(upstream.paths)) {
+      for (const op of Object.values<any>(item)) op.description = "Upstream words";
+    }
+    upstream.paths["/v1/active_accounts"] = {
+      get: {
+        operationId: "ducklings-getActiveAccounts",
+        tags: ["ducklings"],
+        responses: { "200": { description: "ok" } },
+      },
+    };
+    change(upstream);
+    return upstream;
+  })();
+}
+
+async function pull(name: string) {
+  return run(
+    process.execPath,
+    [join(root, "scripts/spec-pull.mjs"), `${baseUrl}/${name}`, "--spec", specPath, "--out", outDir],
+    {
+      timeout: 60_000,
+    },
+  ).then(
+    (r) => ({ code: 0, ...r }),
+    (e) => ({ code: e.code as number, stdout: e.stdout as string, stderr: e.stderr as string }),
+  );
+}
+
+beforeAll(async () => {
+  const createToken = (spec: any) => spec.paths["/v1/users/{username}/tokens"].post;
+  fixtures.set("same.json", { type: "application/json", body: JSON.stringify(await published()) });
+  fixtures.set("changed-bound.yaml", {
+    type: "application/yaml",
+    body: stringify(
+      await published((spec) => {
+        createToken(spec).requestBody.content["application/json"].schema.properties.ttl.maximum = 63072000;
+        createToken(spec).requestBody.content["application/json"].schema.properties.token_type.enum.push("read_only");
+      }),
+    ),
+  });
+  fixtures.set("removed-operation.json", {
+    type: "application/json",
+    body: JSON.stringify(await published((spec) => delete spec.paths["/v1/users/{username}"])),
+  });
+  fixtures.set("malformed.json", { type: "application/json", body: '{"openapi": "3.0.3", "paths": {' });
+  fixtures.set("swagger.json", { type: "application/json", body: JSON.stringify({ swagger: "2.0", paths: {} }) });
+  fixtures.set("page.html", { type: "text/html", body: "<html><body>Maintenance</body></html>" });
+  server = createServer((req, res) => {
+    const fixture = fixtures.get((req.url ?? "").slice(1));
+    if (!fixture) return void res.writeHead(404).end("Not Found");
+    res.writeHead(200, { "content-type": fixture.type }).end(fixture.body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  work = await mkdtemp(join(tmpdir(), "motherduck-rest-spec-pull-"));
+  specPath = join(work, "openapi.yaml");
+  outDir = join(work, "generated");
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  await rm(work, { recursive: true, force: true });
+});
+beforeEach(() => copyFile(join(root, "openapi.yaml"), specPath));
+
+describe("npm run spec:pull", () => {
+  it("keeps this project's words and extensions: the same contract changes nothing", async () => {
+    const result = await pull("same.json");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      "Published but not supported by this client (left out): ducklings-getActiveAccounts",
+    );
+    expect(result.stdout).toContain("Unchanged: users-createToken");
+    expect(result.stdout).not.toContain("Changed:");
+    const pulled = parse(await readFile(specPath, "utf8"));
+    const createToken = pulled.paths["/v1/users/{username}/tokens"].post;
+    expect(createToken.description).toMatch(/Token creation scope/);
+    expect(createToken["x-codeSamples"]).toHaveLength(3);
+    expect(JSON.stringify(pulled.paths["/v1/users"].post)).toContain("x-pattern-message");
+    expect(pulled.paths["/v1/active_accounts"]).toBeUndefined();
+  });
+
+  it("reports a changed bound and enum, and the generated rules follow", async () => {
+    const result = await pull("changed-bound.yaml");
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Changed: users-createToken[\s\S]*~ body\.ttl\.maximum: 31536000 → 63072000/);
+    expect(result.stdout).toMatch(
+      /~ body\.token_type\.enum: \["read_write","read_scaling"\] → \["read_write","read_scaling","read_only"\]/,
+    );
+    expect(result.stdout).toContain("Unchanged: users-listTokens");
+    const { operations } = await import(`${pathToFileURL(join(outDir, "rules.ts")).href}?${Date.now()}`);
+    expect(operations["users-createToken"].body.properties.ttl.maximum).toBe(63072000);
+  });
+
+  const refusals: Array<[string, RegExp]> = [
+    ["removed-operation.json", /lacks operations this client supports: users-delete/],
+    ["malformed.json", /neither JSON nor YAML/],
+    ["swagger.json", /not an OpenAPI 3 document/],
+    ["page.html", /not an OpenAPI 3 document|neither JSON nor YAML/],
+    ["missing.json", /answered 404/],
+  ];
+  for (const [name, message] of refusals) {
+    it(`refuses ${name} with a clear error and leaves openapi.yaml untouched`, async () => {
+      const before = await readFile(specPath, "utf8");
+      const result = await pull(name);
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr).toContain("left untouched");
+      expect(await readFile(specPath, "utf8")).toBe(before);
+    });
+  }
+});
