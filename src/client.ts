@@ -7,6 +7,7 @@ import type { ClientOptions, Environment } from "./config.js";
 import { ValidationError } from "./errors.js";
 import { createRedactor } from "./redact.js";
 import { PlainRequest } from "./transport/request.js";
+import { fillPath } from "./transport/path.js";
 import { createTransport } from "./transport/transport.js";
 import { createTokensResource } from "./resources/tokens.js";
 import type { TokensResource } from "./resources/tokens.js";
@@ -63,6 +64,7 @@ export function createMotherDuckClient(options: ClientOptions = {}): MotherDuckC
     baseUrl: config.baseUrl,
     fetch: transport as unknown as (input: Request) => Promise<Response>,
     Request: PlainRequest as unknown as typeof Request,
+    pathSerializer: fillPath,
   });
   const context = { raw, identity: config.identity, logger: config.logger, redact };
   return { tokens: createTokensResource(context), users: createUsersResource(context), raw };

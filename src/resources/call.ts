@@ -7,7 +7,11 @@ import { checkRequest } from "../validation/request.js";
 import type { RequestInput } from "../validation/request.js";
 import { checkValue } from "../validation/schema.js";
 import type { Issue } from "../validation/schema.js";
-import { responseMeta } from "../transport/transport.js";
+import { responseMeta, takeBufferedText } from "../transport/transport.js";
+import { BUFFERED } from "../transport/request.js";
+
+/** The openapi-fetch options of every resource call: the transport hands over the text it read. */
+export const BUFFERED_CALL = { parseAs: "stream", [BUFFERED]: true } as const;
 import type { ResourceContext } from "./context.js";
 
 /** Every problem with a request to `operationId`; unknown body fields count as problems. */
@@ -37,7 +41,7 @@ export async function send<T>(
   operationId: OperationId,
   invoke: () => Promise<RawResult>,
 ): Promise<T> {
-  const { response, data, error } = await invoke();
+  const { response, error } = await invoke();
   if (!response.ok) {
     const { truncated, attempts } = responseMeta(response);
     throw errorFromResponse(
@@ -54,7 +58,7 @@ export async function send<T>(
   }
   const rule = operations[operationId];
   if (!("response" in rule)) return undefined as T;
-  const parsed = parseJson(typeof data === "string" ? data : "");
+  const parsed = parseJson(takeBufferedText(response));
   if (!parsed.ok) {
     throw new ResponseShapeError(
       [{ path: "response", message: parsed.empty ? "is empty" : "is not JSON" }],
@@ -67,7 +71,7 @@ export async function send<T>(
 }
 
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false; empty: boolean } {
-  if (text.trim() === "") return { ok: false, empty: true };
+  if (!/\S/.test(text)) return { ok: false, empty: true };
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch {

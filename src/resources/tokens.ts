@@ -3,7 +3,7 @@ import { NotFoundError, TokenRotationError } from "../errors.js";
 import { enums, operations } from "../rules.js";
 import { isReadyForReadScaling } from "../scope.js";
 import { checkValue } from "../validation/schema.js";
-import { assertValidRequest, requestIssues, send, throwIfInvalid } from "./call.js";
+import { BUFFERED_CALL, assertValidRequest, requestIssues, send, throwIfInvalid } from "./call.js";
 import type { CallOptions, ResourceContext } from "./context.js";
 import { guardScope } from "./guard.js";
 import { rotationBody } from "./rotation.js";
@@ -63,7 +63,7 @@ export function createTokensResource(context: ResourceContext): TokensResource {
       raw.GET("/v1/users/{username}/tokens", {
         params: { path: { username } },
         signal: options.signal,
-        parseAs: "text",
+        ...BUFFERED_CALL,
       }),
     );
     return body.tokens.map(declaredFieldsOnly);
@@ -99,7 +99,7 @@ export function createTokensResource(context: ResourceContext): TokensResource {
         params: { path: { username } },
         body,
         signal: options.signal,
-        parseAs: "text",
+        ...BUFFERED_CALL,
       }),
     );
   }
@@ -111,7 +111,7 @@ export function createTokensResource(context: ResourceContext): TokensResource {
       raw.DELETE("/v1/users/{username}/tokens/{token_id}", {
         params: { path: { username, token_id: tokenId } },
         signal: options.signal,
-        parseAs: "text",
+        ...BUFFERED_CALL,
       }),
     );
   }

@@ -1,5 +1,5 @@
 import type { DeletedUser, ServiceAccount } from "../types.js";
-import { assertValidRequest, send } from "./call.js";
+import { BUFFERED_CALL, assertValidRequest, send } from "./call.js";
 import type { CallOptions, ResourceContext } from "./context.js";
 import { guardScope } from "./guard.js";
 
@@ -23,7 +23,7 @@ export function createUsersResource(context: ResourceContext): UsersResource {
       assertValidRequest("users-createServiceAccount", { path: {}, body });
       guardScope(context.identity, "create-service-account", username);
       return send<ServiceAccount>(context, "users-createServiceAccount", () =>
-        raw.POST("/v1/users", { body, signal: options.signal, parseAs: "text" }),
+        raw.POST("/v1/users", { body, signal: options.signal, ...BUFFERED_CALL }),
       );
     },
 
@@ -31,7 +31,11 @@ export function createUsersResource(context: ResourceContext): UsersResource {
       assertValidRequest("users-delete", { path: { username } });
       guardScope(context.identity, "delete-user", username);
       return send<DeletedUser>(context, "users-delete", () =>
-        raw.DELETE("/v1/users/{username}", { params: { path: { username } }, signal: options.signal, parseAs: "text" }),
+        raw.DELETE("/v1/users/{username}", {
+          params: { path: { username } },
+          signal: options.signal,
+          ...BUFFERED_CALL,
+        }),
       );
     },
   };

@@ -2,12 +2,19 @@
 // costs more to build than the HTTP round trip on loopback is worth, and the transport only needs its
 // parts, so openapi-fetch is given this plain holder instead.
 
+/**
+ * Marks a call whose caller reads the answer's text from the transport (takeBufferedText) instead of from
+ * the Response: the transport then returns the Response it got, without building a second one.
+ */
+export const BUFFERED = Symbol("motherduck-rest.buffered");
+
 export class PlainRequest {
   readonly url: string;
   readonly method: string;
   readonly headers: Headers;
   readonly body: RequestInit["body"];
   readonly signal: AbortSignal | null | undefined;
+  readonly buffered: boolean;
 
   constructor(url: string, init: RequestInit = {}) {
     this.url = url;
@@ -15,5 +22,6 @@ export class PlainRequest {
     this.headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
     this.body = init.body;
     this.signal = init.signal;
+    this.buffered = (init as { [BUFFERED]?: boolean })[BUFFERED] === true;
   }
 }

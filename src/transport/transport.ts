@@ -25,9 +25,17 @@ export interface ResponseMeta {
   attempts: number;
 }
 const metaByResponse = new WeakMap<Response, ResponseMeta>();
+const bufferedText = new WeakMap<Response, string>();
 
 export function responseMeta(response: Response): ResponseMeta {
   return metaByResponse.get(response) ?? { truncated: false, attempts: 1 };
+}
+
+/** The text of a successful answer to a BUFFERED request, which the transport has already read. */
+export function takeBufferedText(response: Response): string {
+  const text = bufferedText.get(response) ?? "";
+  bufferedText.delete(response);
+  return text;
 }
 
 type Attempt =
@@ -90,7 +98,7 @@ export function createTransport(config: TransportConfig) {
         // The API does not redirect; following one could carry the token to another host.
         redirect: "manual",
       });
-      const { bytes, truncated } = await readBodyWithin(response, response.ok ? SUCCESS_BODY_LIMIT : ERROR_BODY_LIMIT);
+      const { text, truncated } = await readBodyWithin(response, response.ok ? SUCCESS_BODY_LIMIT : ERROR_BODY_LIMIT);
       log(request, attempt, started, response.status);
       if (truncated && response.ok) {
         return {
@@ -102,7 +110,12 @@ export function createTransport(config: TransportConfig) {
           ),
         };
       }
-      const rebuilt = new Response(NULL_BODY_STATUSES.has(response.status) ? null : bytes, {
+      if (response.ok && request.buffered) {
+        bufferedText.set(response, text);
+        return { response, truncated };
+      }
+      // openapi-fetch reads the body itself: give it one it can read, holding what was read within the limit.
+      const rebuilt = new Response(NULL_BODY_STATUSES.has(response.status) ? null : text, {
         status: response.status,
         statusText: response.statusText,
         headers: response.headers,

@@ -1,0 +1,249 @@
+// `npm run bench`: what this layer costs over raw fetch. Every figure is measured side by side in this one
+// run, with the contenders interleaved, and printed as a ratio against its baseline. It asserts nothing
+// about time: these machines are noisy, so the ratios are what to compare.
+import { fork, spawn } from "node:child_process";
+import { gzipSync } from "node:zlib";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+import createClient from "openapi-fetch";
+import { createMotherDuckClient } from "../src/index.js";
+import { startEmulator } from "../src/emulator/index.js";
+import type { paths } from "../src/index.js";
+import { enums } from "../src/rules.js";
+
+const root = join(fileURLToPath(import.meta.url), "../..");
+const here = fileURLToPath(import.meta.url);
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
+const ratio = (value: number, baseline: number) => `${(value / baseline).toFixed(2)}x`;
+const line = (label: string, value: string, vs: string) =>
+  console.log(`${label.padEnd(44)} ${value.padStart(14)}  ${vs}`);
+const heading = (text: string) => console.log(`\n${text}`);
+
+/** The loopback API the client benchmarks call: a separate process, so that it does not share our CPU time. */
+function serverProcess(): Promise<{ url: string; stop: () => void }> {
+  const child = fork(here, ["--serve"], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  return new Promise((resolve) =>
+    child.once("message", (url) => resolve({ url: url as string, stop: () => child.kill() })),
+  );
+}
+
+async function serve() {
+  const { createServer } = await import("node:http");
+  const body = JSON.stringify({
+    token: "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJiZW5jaCJ9.c2lnbmF0dXJl",
+    id: "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+    name: "bench",
+    created_ts: "2026-11-27T00:00:00.000Z",
+    read_only: false,
+    token_type: enums.token_type.read_write,
+  });
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => res.writeHead(200, { "content-type": "application/json" }).end(body));
+  });
+  server.listen(0, "127.0.0.1", () => {
+    const address = server.address() as { port: number };
+    process.send!(`http://127.0.0.1:${address.port}`);
+  });
+}
+
+type Call = () => Promise<unknown>;
+
+function contenders(url: string): Record<string, Call> {
+  const token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl";
+  const headers = {
+    authorization: `Bearer ${token}`,
+    "content-type": "application/json",
+    accept: "application/json",
+    "user-agent": "bench",
+  };
+  const bare = createClient<paths>({ baseUrl: url, headers });
+  const md = createMotherDuckClient({ baseUrl: url, token, maxRetries: 0 });
+  return {
+    "raw fetch": async () => {
+      const response = await fetch(`${url}/v1/users/alice/tokens`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ name: "bench", ttl: 3600 }),
+      });
+      return response.json();
+    },
+    "bare openapi-fetch": () =>
+      bare.POST("/v1/users/{username}/tokens", {
+        params: { path: { username: "alice" } },
+        body: { name: "bench", ttl: 3600 },
+      }),
+    "md.tokens.create": () => md.tokens.create("alice", { name: "bench", ttl: 3600 }),
+  };
+}
+
+async function perCallOverhead(calls: Record<string, Call>) {
+  heading("Per-call overhead: µs per sequential call (loopback, server in another process)");
+  const names = Object.keys(calls);
+  const samples: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  for (const call of Object.values(calls)) for (let i = 0; i < 500; i++) await call();
+  // Many short interleaved rounds; each round's ratio compares runs made moments apart, which cancels
+  // most of the drift a shared machine adds. The figure is the median of those ratios.
+  for (let round = 0; round < 80; round++) {
+    for (const name of round % 2 ? [...names].reverse() : names) {
+      const start = performance.now();
+      for (let i = 0; i < 40; i++) await calls[name]!();
+      samples[name]!.push(((performance.now() - start) / 40) * 1000);
+    }
+  }
+  const baseline = samples["raw fetch"]!;
+  for (const name of names) {
+    const ratios = samples[name]!.map((value, round) => value / baseline[round]!);
+    line(name, `${median(samples[name]!).toFixed(1)} µs`, `${median(ratios).toFixed(2)}x`);
+  }
+}
+
+async function throughput(calls: Record<string, Call>) {
+  heading("Throughput at concurrency 64: calls per second (median of interleaved rounds)");
+  const names = Object.keys(calls);
+  const rates: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  const total = 2000;
+  for (let round = 0; round < 8; round++) {
+    for (const name of round % 2 ? [...names].reverse() : names) {
+      let next = 0;
+      const start = performance.now();
+      await Promise.all(
+        Array.from({ length: 64 }, async () => {
+          while (next++ < total) await calls[name]!();
+        }),
+      );
+      rates[name]!.push(total / ((performance.now() - start) / 1000));
+    }
+  }
+  const baseline = median(rates["raw fetch"]!);
+  for (const name of names) line(name, `${median(rates[name]!).toFixed(0)} /s`, ratio(median(rates[name]!), baseline));
+}
+
+export async function bundleSizes(): Promise<{ app: number; openapiFetch: number }> {
+  const gzipped = async (contents: string) => {
+    const result = await build({
+      stdin: { contents, resolveDir: root, loader: "js" },
+      bundle: true,
+      minify: true,
+      format: "esm",
+      platform: "neutral",
+      mainFields: ["module", "main"],
+      write: false,
+      logLevel: "silent",
+    });
+    return gzipSync(result.outputFiles[0]!.contents, { level: 9 }).length;
+  };
+  const app = await gzipped(
+    `import { createMotherDuckClient } from "motherduck-rest";
+     const token = await createMotherDuckClient().tokens.create("svc_etl", { name: "ci", ttl: 3600 });
+     console.log(token.id);`,
+  );
+  const openapiFetch = await gzipped(
+    `import createClient from "openapi-fetch";
+     const { data } = await createClient({ baseUrl: "https://api.motherduck.com" }).POST("/v1/users/svc_etl/tokens", { body: { name: "ci" } });
+     console.log(data);`,
+  );
+  return { app, openapiFetch };
+}
+
+async function bundle() {
+  heading("Bundle: an app that creates one token, esbuild --minify, gzip -9");
+  const { app, openapiFetch } = await bundleSizes();
+  line("openapi-fetch alone", `${(openapiFetch / 1024).toFixed(2)} KB`, "1.00x");
+  line("motherduck-rest (budget 6 KB)", `${(app / 1024).toFixed(2)} KB`, ratio(app, openapiFetch));
+}
+
+async function coldImport() {
+  heading("Cold import in a fresh process: median ms (20 runs each, interleaved)");
+  const time = (specifier: string) =>
+    new Promise<number>((resolve, reject) => {
+      const child = spawn(
+        process.execPath,
+        [
+          "--input-type=module",
+          "-e",
+          `const t = performance.now(); await import(${JSON.stringify(specifier)}); console.log(performance.now() - t);`,
+        ],
+        { cwd: root, stdio: ["ignore", "pipe", "inherit"] },
+      );
+      let out = "";
+      child.stdout.on("data", (chunk) => (out += chunk));
+      child.on("close", (code) => (code === 0 ? resolve(Number(out)) : reject(new Error(`import failed: ${code}`))));
+    });
+  const samples: Record<string, number[]> = { "openapi-fetch": [], "motherduck-rest": [] };
+  for (let i = 0; i < 20; i++) for (const name of Object.keys(samples)) samples[name]!.push(await time(name));
+  const baseline = median(samples["openapi-fetch"]!);
+  for (const [name, values] of Object.entries(samples))
+    line(`import("${name}")`, `${median(values).toFixed(1)} ms`, ratio(median(values), baseline));
+}
+
+async function emulatorFigures(serverUrl: string) {
+  heading("Emulator: creates per second on loopback, against the trivial server; RSS after 100,000 tokens");
+  const emulator = await startEmulator();
+  const md = createMotherDuckClient({ baseUrl: emulator.url, token: emulator.adminToken, maxRetries: 0 });
+  const trivial = createMotherDuckClient({ baseUrl: serverUrl, token: emulator.adminToken, maxRetries: 0 });
+  const rate = async (client: typeof md, count: number) => {
+    let next = 0;
+    const start = performance.now();
+    await Promise.all(
+      Array.from({ length: 64 }, async () => {
+        while (next++ < count) await client.tokens.create("alice", { name: "bench" });
+      }),
+    );
+    return count / ((performance.now() - start) / 1000);
+  };
+  const rssBefore = process.memoryUsage().rss;
+  const emulatorRates: number[] = [];
+  const trivialRates: number[] = [];
+  for (let round = 0; round < 10; round++) {
+    emulatorRates.push(await rate(md, 10_000));
+    trivialRates.push(await rate(trivial, 2_000));
+  }
+  (globalThis as { gc?: () => void }).gc?.();
+  const rssAfter = process.memoryUsage().rss;
+  line("trivial server", `${median(trivialRates).toFixed(0)} /s`, "1.00x");
+  line("emulator", `${median(emulatorRates).toFixed(0)} /s`, ratio(median(emulatorRates), median(trivialRates)));
+  line("process RSS before", `${(rssBefore / 2 ** 20).toFixed(1)} MiB`, "1.00x");
+  line("process RSS after 100,000 tokens", `${(rssAfter / 2 ** 20).toFixed(1)} MiB`, ratio(rssAfter, rssBefore));
+  await emulator.close();
+}
+
+async function clientMemory(calls: Record<string, Call>) {
+  heading("Client memory: heap after 50,000 calls against heap after 1,000");
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return line("(run with --expose-gc)", "-", "-");
+  const call = calls["md.tokens.create"]!;
+  for (let i = 0; i < 1_000; i++) await call();
+  gc();
+  const after1k = process.memoryUsage().heapUsed;
+  for (let i = 1_000; i < 50_000; i++) await call();
+  gc();
+  const after50k = process.memoryUsage().heapUsed;
+  line("heap after 1,000 calls", `${(after1k / 2 ** 20).toFixed(2)} MiB`, "1.00x");
+  line("heap after 50,000 calls", `${(after50k / 2 ** 20).toFixed(2)} MiB`, ratio(after50k, after1k));
+}
+
+if (process.argv.includes("--serve")) {
+  await serve();
+} else {
+  console.log(`motherduck-rest benchmarks — Node ${process.version}, ${process.platform}/${process.arch}`);
+  // --only=overhead,throughput,bundle,import,emulator,memory runs a subset.
+  const only = process.argv
+    .find((a) => a.startsWith("--only="))
+    ?.slice(7)
+    .split(",");
+  const wanted = (name: string) => !only || only.includes(name);
+  const server = await serverProcess();
+  try {
+    const calls = contenders(server.url);
+    if (wanted("overhead")) await perCallOverhead(calls);
+    if (wanted("throughput")) await throughput(calls);
+    if (wanted("bundle")) await bundle();
+    if (wanted("import")) await coldImport();
+    if (wanted("emulator")) await emulatorFigures(server.url);
+    if (wanted("memory")) await clientMemory(calls);
+  } finally {
+    server.stop();
+  }
+}
