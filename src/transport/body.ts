@@ -17,7 +17,8 @@ function declaredLength(response: Response): number | undefined {
   return header !== null && /^\d+$/.test(header) ? Number(header) : undefined;
 }
 
-const decoder = new TextDecoder();
+let decoder: InstanceType<typeof TextDecoder> | undefined;
+const decode = (bytes: Uint8Array) => (decoder ??= new TextDecoder()).decode(bytes);
 
 /** Reads at most `limit` bytes as text; past that it stops reading, cancels the rest and reports truncation. */
 export async function readBodyWithin(response: Response, limit: number): Promise<BodyRead> {
@@ -34,12 +35,12 @@ export async function readBodyWithin(response: Response, limit: number): Promise
       chunks.push(value.subarray(0, limit - total));
       total = limit;
       await reader.cancel().catch(() => undefined);
-      return { text: decoder.decode(concat(chunks, total)), truncated: true };
+      return { text: decode(concat(chunks, total)), truncated: true };
     }
     chunks.push(value);
     total += value.byteLength;
   }
-  return { text: decoder.decode(concat(chunks, total)), truncated: false };
+  return { text: decode(concat(chunks, total)), truncated: false };
 }
 
 function concat(chunks: Uint8Array[], total: number): Uint8Array {
