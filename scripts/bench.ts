@@ -2,10 +2,9 @@
 // run, with the contenders interleaved, and printed as a ratio against its baseline. It asserts nothing
 // about time: these machines are noisy, so the ratios are what to compare.
 import { fork, spawn } from "node:child_process";
-import { gzipSync } from "node:zlib";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { bundleSizes } from "./bundle-size.js";
 import createClient from "openapi-fetch";
 import { createMotherDuckClient } from "../src/index.js";
 import { startEmulator } from "../src/emulator/index.js";
@@ -118,33 +117,6 @@ async function throughput(calls: Record<string, Call>) {
   }
   const baseline = median(rates["raw fetch"]!);
   for (const name of names) line(name, `${median(rates[name]!).toFixed(0)} /s`, ratio(median(rates[name]!), baseline));
-}
-
-export async function bundleSizes(): Promise<{ app: number; openapiFetch: number }> {
-  const gzipped = async (contents: string) => {
-    const result = await build({
-      stdin: { contents, resolveDir: root, loader: "js" },
-      bundle: true,
-      minify: true,
-      format: "esm",
-      platform: "neutral",
-      mainFields: ["module", "main"],
-      write: false,
-      logLevel: "silent",
-    });
-    return gzipSync(result.outputFiles[0]!.contents, { level: 9 }).length;
-  };
-  const app = await gzipped(
-    `import { createMotherDuckClient } from "motherduck-rest";
-     const token = await createMotherDuckClient().tokens.create("svc_etl", { name: "ci", ttl: 3600 });
-     console.log(token.id);`,
-  );
-  const openapiFetch = await gzipped(
-    `import createClient from "openapi-fetch";
-     const { data } = await createClient({ baseUrl: "https://api.motherduck.com" }).POST("/v1/users/svc_etl/tokens", { body: { name: "ci" } });
-     console.log(data);`,
-  );
-  return { app, openapiFetch };
 }
 
 async function bundle() {
