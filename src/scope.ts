@@ -7,8 +7,19 @@ export type Role = "admin" | "member";
 /** Rule ids of the token-scope table (README, "Token scope"). */
 export type ScopeRule = "S1" | "S2" | "S3" | "S4" | "S5" | "S6" | "S7";
 
+import type { OperationId } from "./rules.js";
+
 /** The calls the table decides. */
 export type ScopedAction = "create-token" | "list-tokens" | "delete-token" | "create-service-account" | "delete-user";
+
+/** The action each operation of the spec performs, in the table's terms. */
+export const actionOf: Record<OperationId, ScopedAction> = {
+  "users-createToken": "create-token",
+  "users-listTokens": "list-tokens",
+  "users-deleteToken": "delete-token",
+  "users-createServiceAccount": "create-service-account",
+  "users-delete": "delete-user",
+};
 
 /** What is known about a call when the scope table decides it; unknown facts leave the decision to the server. */
 export interface ScopeFacts {

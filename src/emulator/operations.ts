@@ -1,7 +1,6 @@
 // What each operation of the spec does to the emulator's state. Authentication, request validation and
 // S4 have already run when a handler is called; the handler looks up its target and asks the scope table.
-import { decideScope } from "../scope.js";
-import type { ScopedAction } from "../scope.js";
+import { actionOf, decideScope } from "../scope.js";
 import { enums } from "../rules.js";
 import type { OperationId } from "../rules.js";
 import type { CreateTokenBody } from "../types.js";
@@ -18,15 +17,6 @@ export interface HandlerContext {
 }
 
 type Handler = (context: HandlerContext) => Reply;
-
-/** The scope-table action of every operation the emulator serves. */
-export const actionOf: Record<OperationId, ScopedAction> = {
-  "users-createToken": "create-token",
-  "users-listTokens": "list-tokens",
-  "users-deleteToken": "delete-token",
-  "users-createServiceAccount": "create-service-account",
-  "users-delete": "delete-user",
-};
 
 // MotherDuck's service-account guide: the server wants at least three characters, more than the spec says.
 const SERVICE_ACCOUNT_MIN_LENGTH = 3;

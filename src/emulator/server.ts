@@ -3,13 +3,13 @@
 import { createServer } from "node:http";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { operations } from "../rules.js";
-import { decideScope } from "../scope.js";
+import { actionOf, decideScope } from "../scope.js";
 import { checkRequest } from "../validation/request.js";
 import { checkValue } from "../validation/schema.js";
 import type { OperationId } from "../rules.js";
 import { ERROR_BODY_LIMIT } from "../transport/body.js";
 import type { Store } from "./store.js";
-import { actionOf, handlers, isReadScaling } from "./operations.js";
+import { handlers, isReadScaling } from "./operations.js";
 import { errorReply } from "./replies.js";
 import type { Reply } from "./replies.js";
 

@@ -1,47 +1,65 @@
-// The one path every resource call takes: validate against the spec's rules, send through openapi-fetch,
-// map a failure to a typed error, and check the answer's shape.
+// The one path every resource call takes: validate against the spec's rules and the scope table, send
+// through openapi-fetch, map a failure to a typed error, and check the answer's shape.
 import { operations } from "../rules.js";
 import type { OperationId } from "../rules.js";
-import { ResponseShapeError, ValidationError, errorFromResponse } from "../errors.js";
+import { ResponseShapeError, TokenScopeError, ValidationError, errorFromResponse } from "../errors.js";
+import { actionOf, decideScope, scopeFactsFromIdentity } from "../scope.js";
 import { checkRequest } from "../validation/request.js";
 import type { RequestInput } from "../validation/request.js";
 import { checkValue } from "../validation/schema.js";
 import type { Issue } from "../validation/schema.js";
 import { responseMeta, takeBufferedText } from "../transport/transport.js";
 import { BUFFERED } from "../transport/request.js";
+import type { CallOptions, ResourceContext } from "./context.js";
 
 /** The openapi-fetch options of every resource call: the transport hands over the text it read. */
-export const BUFFERED_CALL = { parseAs: "stream", [BUFFERED]: true } as const;
-import type { ResourceContext } from "./context.js";
+const BUFFERED_CALL = { parseAs: "stream", [BUFFERED]: true } as const;
 
-/** Every problem with a request to `operationId`; unknown body fields count as problems. */
-export function requestIssues(operationId: OperationId, input: RequestInput): Issue[] {
-  return checkRequest(operations[operationId], input, "reject");
+/** The user a call acts on: the username in its path, or in its body (a service account to create). */
+function targetOf(input: RequestInput): string {
+  return String(input.path.username ?? (input.body as { username?: unknown } | undefined)?.username);
 }
 
-/** Throws one ValidationError listing every issue, if there is any. */
-export function throwIfInvalid(issues: Issue[]): void {
+/**
+ * Refuses, before anything is sent, a call that breaks the operation's rules (listing every problem with
+ * `extraIssues`), then one the declared identity may not make. Without an identity the server decides scope.
+ */
+export function check(
+  context: ResourceContext,
+  operationId: OperationId,
+  input: RequestInput,
+  extraIssues: Issue[] = [],
+): void {
+  const issues = [...checkRequest(operations[operationId], input, "reject"), ...extraIssues];
   if (issues.length) throw new ValidationError(issues);
+  guardScope(context, operationId, targetOf(input));
 }
 
-/** Throws a ValidationError listing every problem when the input breaks the operation's rules. */
-export function assertValidRequest(operationId: OperationId, input: RequestInput): void {
-  throwIfInvalid(requestIssues(operationId, input));
+/** Refuses a call to `operationId` on `target` that the declared identity may not make. */
+export function guardScope(context: ResourceContext, operationId: OperationId, target: string): void {
+  if (!context.identity) return;
+  const decision = decideScope(actionOf[operationId], scopeFactsFromIdentity(context.identity, target));
+  if (decision.outcome === "deny") throw new TokenScopeError(decision.rule, decision.reason);
 }
 
-interface RawResult {
-  data?: unknown;
-  error?: unknown;
-  response: Response;
-}
-
-/** Sends a call (already validated) and returns its body, checked against the spec's success schema. */
+/** Sends a call that `check` passed and returns its body, checked against the spec's success schema. */
 export async function send<T>(
   context: ResourceContext,
   operationId: OperationId,
-  invoke: () => Promise<RawResult>,
+  input: RequestInput,
+  options: CallOptions,
 ): Promise<T> {
-  const { response, error } = await invoke();
+  const rule = operations[operationId];
+  const { response, error } = await context.raw.request(
+    rule.method,
+    rule.path as never,
+    {
+      params: { path: input.path },
+      body: input.body,
+      signal: options.signal,
+      ...BUFFERED_CALL,
+    } as never,
+  );
   if (!response.ok) {
     const { truncated, attempts } = responseMeta(response);
     throw errorFromResponse(
@@ -56,7 +74,6 @@ export async function send<T>(
       { operationId, redact: context.redact },
     );
   }
-  const rule = operations[operationId];
   if (!("response" in rule)) return undefined as T;
   const parsed = parseJson(takeBufferedText(response));
   if (!parsed.ok) {
@@ -68,6 +85,17 @@ export async function send<T>(
   const issues = checkValue(rule.response, parsed.value, "response", { unknownProperties: "allow" });
   if (issues.length) throw new ResponseShapeError(issues.map((i) => ({ ...i, message: context.redact(i.message) })));
   return parsed.value as T;
+}
+
+/** `check`, then `send`: the whole path of a plain call. A refusal rejects the promise; it never throws. */
+export async function call<T>(
+  context: ResourceContext,
+  operationId: OperationId,
+  input: RequestInput,
+  options: CallOptions = {},
+) {
+  check(context, operationId, input);
+  return send<T>(context, operationId, input, options);
 }
 
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false; empty: boolean } {

@@ -3,9 +3,8 @@ import { NotFoundError, TokenRotationError } from "../errors.js";
 import { enums, operations } from "../rules.js";
 import { isReadyForReadScaling } from "../scope.js";
 import { checkValue } from "../validation/schema.js";
-import { BUFFERED_CALL, assertValidRequest, requestIssues, send, throwIfInvalid } from "./call.js";
+import { call, check, guardScope, send } from "./call.js";
 import type { CallOptions, ResourceContext } from "./context.js";
-import { guardScope } from "./guard.js";
 import { rotationBody } from "./rotation.js";
 
 /** `md.tokens`: create, list, revoke and rotate access tokens. */
@@ -54,18 +53,8 @@ function declaredFieldsOnly(item: TokenInfo): TokenInfo {
 }
 
 export function createTokensResource(context: ResourceContext): TokensResource {
-  const { raw } = context;
-
-  async function list(username: string, options: CallOptions = {}): Promise<TokenInfo[]> {
-    assertValidRequest("users-listTokens", { path: { username } });
-    guardScope(context.identity, "list-tokens", username);
-    const body = await send<{ tokens: TokenInfo[] }>(context, "users-listTokens", () =>
-      raw.GET("/v1/users/{username}/tokens", {
-        params: { path: { username } },
-        signal: options.signal,
-        ...BUFFERED_CALL,
-      }),
-    );
+  async function list(username: string, options?: CallOptions): Promise<TokenInfo[]> {
+    const body = await call<{ tokens: TokenInfo[] }>(context, "users-listTokens", { path: { username } }, options);
     return body.tokens.map(declaredFieldsOnly);
   }
 
@@ -90,37 +79,20 @@ export function createTokensResource(context: ResourceContext): TokensResource {
     );
   }
 
-  async function createChecked(username: string, body: CreateTokenBody, options: CallOptions, known?: TokenInfo[]) {
-    if (body.token_type === enums.token_type.read_scaling) {
-      await warnIfNotReadyForReadScaling(username, options, known);
-    }
-    return send<Token>(context, "users-createToken", () =>
-      raw.POST("/v1/users/{username}/tokens", {
-        params: { path: { username } },
-        body,
-        signal: options.signal,
-        ...BUFFERED_CALL,
-      }),
-    );
+  /** Creates a token whose request `check` has passed. */
+  async function create(username: string, body: CreateTokenBody, options: CallOptions, known?: TokenInfo[]) {
+    if (body.token_type === enums.token_type.read_scaling) await warnIfNotReadyForReadScaling(username, options, known);
+    return send<Token>(context, "users-createToken", { path: { username }, body }, options);
   }
 
-  async function deleteToken(username: string, tokenId: string, options: CallOptions = {}): Promise<void> {
-    assertValidRequest("users-deleteToken", { path: { username, token_id: tokenId } });
-    guardScope(context.identity, "delete-token", username);
-    await send(context, "users-deleteToken", () =>
-      raw.DELETE("/v1/users/{username}/tokens/{token_id}", {
-        params: { path: { username, token_id: tokenId } },
-        signal: options.signal,
-        ...BUFFERED_CALL,
-      }),
-    );
+  async function deleteToken(username: string, tokenId: string, options?: CallOptions): Promise<void> {
+    await call(context, "users-deleteToken", { path: { username, token_id: tokenId } }, options);
   }
 
   return {
     async create(username, body, options = {}) {
-      assertValidRequest("users-createToken", { path: { username }, body });
-      guardScope(context.identity, "create-token", username);
-      return createChecked(username, body, options);
+      check(context, "users-createToken", { path: { username }, body });
+      return create(username, body, options);
     },
 
     list,
@@ -128,13 +100,11 @@ export function createTokensResource(context: ResourceContext): TokensResource {
     delete: deleteToken,
 
     async rotate(username, tokenId, body = {}, options = {}) {
-      throwIfInvalid([
-        ...requestIssues("users-deleteToken", { path: { username, token_id: tokenId } }),
+      // The old token's id and the fields given are checked at once; the new body is checked once it is known.
+      check(context, "users-deleteToken", { path: { username, token_id: tokenId } }, [
         ...checkValue(optionalCreateBody, body, "body", { unknownProperties: "reject" }),
       ]);
-      guardScope(context.identity, "create-token", username);
-      guardScope(context.identity, "delete-token", username);
-
+      guardScope(context, "users-createToken", username);
       const tokens = await list(username, options);
       const old = tokens.find((token) => token.id === tokenId);
       if (!old) {
@@ -149,8 +119,8 @@ export function createTokensResource(context: ResourceContext): TokensResource {
         });
       }
       const newBody = rotationBody(old, body, new Date());
-      assertValidRequest("users-createToken", { path: { username }, body: newBody });
-      const created = await createChecked(username, newBody, options, tokens);
+      check(context, "users-createToken", { path: { username }, body: newBody });
+      const created = await create(username, newBody, options, tokens);
       try {
         await deleteToken(username, tokenId, options);
       } catch (error) {

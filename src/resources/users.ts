@@ -1,7 +1,6 @@
 import type { DeletedUser, ServiceAccount } from "../types.js";
-import { BUFFERED_CALL, assertValidRequest, send } from "./call.js";
+import { call } from "./call.js";
 import type { CallOptions, ResourceContext } from "./context.js";
-import { guardScope } from "./guard.js";
 
 /** `md.users`: create service accounts and delete users. */
 export interface UsersResource {
@@ -16,27 +15,9 @@ export interface UsersResource {
 }
 
 export function createUsersResource(context: ResourceContext): UsersResource {
-  const { raw } = context;
   return {
-    async createServiceAccount(username, options = {}) {
-      const body = { username };
-      assertValidRequest("users-createServiceAccount", { path: {}, body });
-      guardScope(context.identity, "create-service-account", username);
-      return send<ServiceAccount>(context, "users-createServiceAccount", () =>
-        raw.POST("/v1/users", { body, signal: options.signal, ...BUFFERED_CALL }),
-      );
-    },
-
-    async delete(username, options = {}) {
-      assertValidRequest("users-delete", { path: { username } });
-      guardScope(context.identity, "delete-user", username);
-      return send<DeletedUser>(context, "users-delete", () =>
-        raw.DELETE("/v1/users/{username}", {
-          params: { path: { username } },
-          signal: options.signal,
-          ...BUFFERED_CALL,
-        }),
-      );
-    },
+    createServiceAccount: (username, options) =>
+      call(context, "users-createServiceAccount", { path: {}, body: { username } }, options),
+    delete: (username, options) => call(context, "users-delete", { path: { username } }, options),
   };
 }
