@@ -32,7 +32,7 @@ describe("the packed package, installed elsewhere", () => {
   it("ships only what users need", async () => {
     const installed = join(project, "node_modules/motherduck-rest");
     const entries = (await readdir(installed)).sort();
-    expect(entries).toEqual(["README.md", "dist", "openapi.yaml", "package.json"]);
+    expect(entries).toEqual(["LICENSE", "README.md", "dist", "openapi.yaml", "package.json"]);
     expect(await readdir(join(installed, "dist"))).not.toContain("cli.test.js");
   });
 
