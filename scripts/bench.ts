@@ -127,7 +127,7 @@ async function bundle() {
 }
 
 async function coldImport() {
-  heading("Cold import in a fresh process: median ms (20 runs each, interleaved)");
+  heading("Cold import in a fresh process: median ms (40 runs each, interleaved; ratio: median of pairs)");
   const time = (specifier: string) =>
     new Promise<number>((resolve, reject) => {
       const child = spawn(
@@ -144,10 +144,15 @@ async function coldImport() {
       child.on("close", (code) => (code === 0 ? resolve(Number(out)) : reject(new Error(`import failed: ${code}`))));
     });
   const samples: Record<string, number[]> = { "openapi-fetch": [], "motherduck-rest": [] };
-  for (let i = 0; i < 20; i++) for (const name of Object.keys(samples)) samples[name]!.push(await time(name));
-  const baseline = median(samples["openapi-fetch"]!);
-  for (const [name, values] of Object.entries(samples))
-    line(`import("${name}")`, `${median(values).toFixed(1)} ms`, ratio(median(values), baseline));
+  for (let i = 0; i < 40; i++) {
+    const names = Object.keys(samples);
+    for (const name of i % 2 ? names.reverse() : names) samples[name]!.push(await time(name));
+  }
+  const baseline = samples["openapi-fetch"]!;
+  for (const [name, values] of Object.entries(samples)) {
+    const ratios = values.map((value, i) => value / baseline[i]!);
+    line(`import("${name}")`, `${median(values).toFixed(1)} ms`, `${median(ratios).toFixed(2)}x`);
+  }
 }
 
 async function emulatorFigures(serverUrl: string) {
