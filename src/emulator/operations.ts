@@ -1,17 +1,15 @@
 // What each operation of the spec does to the emulator's state. Authentication, request validation and
 // S4 have already run when a handler is called; the handler looks up its target and asks the scope table.
 import { actionOf, decideScope } from "../scope.js";
-import { enums } from "../rules.js";
 import type { OperationId } from "../rules.js";
 import type { CreateTokenBody } from "../types.js";
-import type { Store, TokenRecord, User } from "./store.js";
+import type { Store, User } from "./store.js";
 import { errorReply, tokenBody } from "./replies.js";
 import type { Reply } from "./replies.js";
 
 export interface HandlerContext {
   store: Store;
   caller: User;
-  callerToken: TokenRecord;
   path: Record<string, string>;
   body: unknown;
 }
@@ -21,20 +19,14 @@ type Handler = (context: HandlerContext) => Reply;
 // MotherDuck's service-account guide: the server wants at least three characters, more than the spec says.
 const SERVICE_ACCOUNT_MIN_LENGTH = 3;
 
-export function isReadScaling(token: TokenRecord): boolean {
-  return token.tokenType === enums.token_type.read_scaling;
-}
-
-/** 403 when the scope table refuses `caller` this action on `target`; undefined when it allows it. */
-function refusal(
-  operationId: OperationId,
-  { caller, callerToken }: HandlerContext,
-  target: User | string,
-): Reply | undefined {
+/**
+ * 403 when the scope table refuses `caller` this action on `target`; undefined when it allows it. S4 is not
+ * asked here: the server refuses read-scaling tokens before any handler runs.
+ */
+function refusal(operationId: OperationId, { caller }: HandlerContext, target: User | string): Reply | undefined {
   const decision = decideScope(actionOf[operationId], {
     caller: caller.username,
     callerRole: caller.role,
-    callerIsReadScaling: isReadScaling(callerToken),
     target: typeof target === "string" ? target : target.username,
     targetIsServiceAccount: typeof target === "string" ? undefined : target.serviceAccount,
   });

@@ -2,14 +2,14 @@
 // rule, and a check that every answer it sends matches the spec.
 import { createServer } from "node:http";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import { operations } from "../rules.js";
+import { enums, operations } from "../rules.js";
 import { actionOf, decideScope } from "../scope.js";
 import { checkRequest } from "../validation/request.js";
 import { checkValue } from "../validation/schema.js";
 import type { OperationId } from "../rules.js";
 import { ERROR_BODY_LIMIT } from "../transport/body.js";
-import type { Store } from "./store.js";
-import { handlers, isReadScaling } from "./operations.js";
+import type { Store, TokenRecord } from "./store.js";
+import { handlers } from "./operations.js";
 import { errorReply } from "./replies.js";
 import type { Reply } from "./replies.js";
 
@@ -26,6 +26,10 @@ const routes: Route[] = Object.entries(operations).map(([operationId, rule]) => 
 }));
 
 class BadRequest extends Error {}
+
+function isReadScaling(token: TokenRecord): boolean {
+  return token.tokenType === enums.token_type.read_scaling;
+}
 
 function match(method: string, segments: string[]): { route: Route; path: Record<string, string> } | undefined {
   for (const route of routes) {
@@ -129,7 +133,7 @@ async function answer(
       return reply(errorReply(403, `Unauthorized: ${decision.reason} (rule ${decision.rule})`), body);
     }
   }
-  const handled = handlers[route.operationId]({ store, caller: auth.user, callerToken: auth.token, path, body });
+  const handled = handlers[route.operationId]({ store, caller: auth.user, path, body });
   if (handled.status === rules.successStatus && "response" in rules) {
     const problems = checkValue(rules.response, handled.body, "response", { unknownProperties: "allow" });
     if (problems.length) {
