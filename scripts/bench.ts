@@ -6,12 +6,16 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bundleSizes } from "./bundle-size.js";
 import createClient from "openapi-fetch";
-import { createMotherDuckClient } from "../src/index.js";
-import { startEmulator } from "../src/emulator/index.js";
 import type { paths } from "../src/index.js";
 import { enums } from "../src/rules.js";
 
 const root = join(fileURLToPath(import.meta.url), "../..");
+// The built package, which is what users run; `npm run bench` builds it first. Typed by the sources, since
+// dist/ does not exist until then.
+const distIndex: string = "../dist/index.js";
+const distEmulator: string = "../dist/emulator/index.js";
+const { createMotherDuckClient } = (await import(distIndex)) as typeof import("../src/index.js");
+const { startEmulator } = (await import(distEmulator)) as typeof import("../src/emulator/index.js");
 const here = fileURLToPath(import.meta.url);
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
 const ratio = (value: number, baseline: number) => `${(value / baseline).toFixed(2)}x`;
@@ -84,7 +88,7 @@ async function perCallOverhead(calls: Record<string, Call>) {
   for (const call of Object.values(calls)) for (let i = 0; i < 500; i++) await call();
   // Many short interleaved rounds; each round's ratio compares runs made moments apart, which cancels
   // most of the drift a shared machine adds. The figure is the median of those ratios.
-  for (let round = 0; round < 80; round++) {
+  for (let round = 0; round < 160; round++) {
     for (const name of round % 2 ? [...names].reverse() : names) {
       const start = performance.now();
       for (let i = 0; i < 40; i++) await calls[name]!();
@@ -103,7 +107,7 @@ async function throughput(calls: Record<string, Call>) {
   const names = Object.keys(calls);
   const rates: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
   const total = 2000;
-  for (let round = 0; round < 8; round++) {
+  for (let round = 0; round < 12; round++) {
     for (const name of round % 2 ? [...names].reverse() : names) {
       let next = 0;
       const start = performance.now();

@@ -1,4 +1,4 @@
-import createClient from "openapi-fetch";
+import createClient, { createQuerySerializer } from "openapi-fetch";
 import type { Client } from "openapi-fetch";
 import type { paths } from "./generated/schema.js";
 import { VERSION } from "./generated/version.js";
@@ -65,6 +65,9 @@ export function createMotherDuckClient(options: ClientOptions = {}): MotherDuckC
     fetch: transport as unknown as (input: Request) => Promise<Response>,
     Request: PlainRequest as unknown as typeof Request,
     pathSerializer: fillPath,
+    // openapi-fetch builds its default query serializer on every call unless it is given one; this is that
+    // same serializer, built once.
+    querySerializer: createQuerySerializer(),
   });
   const context = { raw, identity: config.identity, logger: config.logger, redact };
   return { tokens: createTokensResource(context), users: createUsersResource(context), raw };

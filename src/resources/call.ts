@@ -30,7 +30,8 @@ export function check(
   input: RequestInput,
   extraIssues: Issue[] = [],
 ): void {
-  const issues = [...checkRequest(operations[operationId], input, "reject"), ...extraIssues];
+  const issues = checkRequest(operations[operationId], input, "reject");
+  issues.push(...extraIssues);
   if (issues.length) throw new ValidationError(issues);
   guardScope(context, operationId, targetOf(input));
 }
@@ -99,10 +100,9 @@ export async function call<T>(
 }
 
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false; empty: boolean } {
-  if (!/\S/.test(text)) return { ok: false, empty: true };
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch {
-    return { ok: false, empty: false };
+    return { ok: false, empty: text.trim() === "" };
   }
 }

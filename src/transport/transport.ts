@@ -23,9 +23,11 @@ export interface TransportConfig {
 export interface ResponseMeta {
   truncated: boolean;
   attempts: number;
+  /** The text of a successful answer to a BUFFERED request, until takeBufferedText hands it over. */
+  text?: string | undefined;
 }
+// One entry per response: a WeakMap operation is cheap, but not free at thousands of calls a second.
 const metaByResponse = new WeakMap<Response, ResponseMeta>();
-const bufferedText = new WeakMap<Response, string>();
 
 export function responseMeta(response: Response): ResponseMeta {
   return metaByResponse.get(response) ?? { truncated: false, attempts: 1 };
@@ -33,13 +35,14 @@ export function responseMeta(response: Response): ResponseMeta {
 
 /** The text of a successful answer to a BUFFERED request, which the transport has already read. */
 export function takeBufferedText(response: Response): string {
-  const text = bufferedText.get(response) ?? "";
-  bufferedText.delete(response);
+  const meta = metaByResponse.get(response);
+  const text = meta?.text ?? "";
+  if (meta) meta.text = undefined;
   return text;
 }
 
 type Attempt =
-  | { response: Response; truncated: boolean }
+  | { response: Response; truncated: boolean; text?: string }
   | { failure: FailureKind; error: ConnectionError | TimeoutError | ResponseShapeError; retryable: boolean };
 
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
@@ -66,8 +69,7 @@ function attemptsSuffix(attempts: number): string {
   return attempts > 1 ? ` (after ${attempts} attempts)` : "";
 }
 
-async function toPlainRequest(input: PlainRequest | Request | string, init?: RequestInit): Promise<PlainRequest> {
-  if (input instanceof PlainRequest) return input;
+async function toPlainRequest(input: Request | string, init?: RequestInit): Promise<PlainRequest> {
   if (typeof input === "string") return new PlainRequest(input, init);
   const body = input.method === "GET" || input.method === "HEAD" ? undefined : await input.text();
   return new PlainRequest(input.url, { method: input.method, headers: input.headers, body, signal: input.signal });
@@ -110,10 +112,7 @@ export function createTransport(config: TransportConfig) {
           ),
         };
       }
-      if (response.ok && request.buffered) {
-        bufferedText.set(response, text);
-        return { response, truncated };
-      }
+      if (response.ok && request.buffered) return { response, truncated, text };
       // openapi-fetch reads the body itself: give it one it can read, holding what was read within the limit.
       const rebuilt = new Response(NULL_BODY_STATUSES.has(response.status) ? null : text, {
         status: response.status,
@@ -166,7 +165,8 @@ export function createTransport(config: TransportConfig) {
   }
 
   return async function transport(input: PlainRequest | Request | string, init?: RequestInit): Promise<Response> {
-    const request = await toPlainRequest(input, init);
+    // openapi-fetch hands over a PlainRequest; only a middleware's replacement needs converting.
+    const request = input instanceof PlainRequest ? input : await toPlainRequest(input, init);
     if (authorization === undefined) {
       throw new ValidationError([
         {
@@ -191,7 +191,7 @@ export function createTransport(config: TransportConfig) {
           await waitBeforeRetry(request, attempt, response.status, retryAfter ?? backoffMs(attempt, Math.random()));
           continue;
         }
-        metaByResponse.set(response, { truncated: outcome.truncated, attempts: attempt });
+        metaByResponse.set(response, { truncated: outcome.truncated, attempts: attempt, text: outcome.text });
         return response;
       }
       if (canRetry && outcome.retryable && shouldRetryFailure(request.method, outcome.failure)) {

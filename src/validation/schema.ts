@@ -87,6 +87,7 @@ function describe(value: unknown): string {
 export function checkValue(rule: SchemaRule, value: unknown, path: string, options: CheckOptions): Issue[] {
   const issues: Issue[] = [];
   collect(rule, value, path, options, issues);
+  if (issues.length < 2) return issues;
   // allOf parts may find the same problem (both say "must be a string"); report it once.
   return issues.filter((a, i) => issues.findIndex((b) => b.path === a.path && b.message === a.message) === i);
 }
