@@ -4,7 +4,7 @@
 import { fork, spawn } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { bundleSizes } from "./bundle-size.js";
+import { bundleBreakdown, bundleSizes } from "./bundle-size.js";
 import createClient from "openapi-fetch";
 import type { paths } from "../src/index.js";
 import { enums } from "../src/rules.js";
@@ -53,31 +53,72 @@ async function serve() {
 
 type Call = () => Promise<unknown>;
 
+const benchToken = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl";
+const rawHeaders = {
+  authorization: `Bearer ${benchToken}`,
+  "content-type": "application/json",
+  accept: "application/json",
+  "user-agent": "bench",
+};
+
+function rawCreate(url: string, signal?: AbortSignal): Promise<unknown> {
+  return fetch(`${url}/v1/users/alice/tokens`, {
+    method: "POST",
+    headers: rawHeaders,
+    body: JSON.stringify({ name: "bench", ttl: 3600 }),
+    signal,
+  }).then((response) => response.json());
+}
+
+/** The contenders every figure compares: the baseline, openapi-fetch as its docs use it, and this client. */
 function contenders(url: string): Record<string, Call> {
-  const token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl";
-  const headers = {
-    authorization: `Bearer ${token}`,
-    "content-type": "application/json",
-    accept: "application/json",
-    "user-agent": "bench",
-  };
-  const bare = createClient<paths>({ baseUrl: url, headers });
-  const md = createMotherDuckClient({ baseUrl: url, token, maxRetries: 0 });
+  const bare = createClient<paths>({ baseUrl: url, headers: rawHeaders });
+  const md = createMotherDuckClient({ baseUrl: url, token: benchToken, maxRetries: 0 });
   return {
-    "raw fetch": async () => {
-      const response = await fetch(`${url}/v1/users/alice/tokens`, {
-        method: "POST",
-        headers,
-        body: JSON.stringify({ name: "bench", ttl: 3600 }),
-      });
-      return response.json();
-    },
+    "raw fetch": () => rawCreate(url),
     "bare openapi-fetch": () =>
       bare.POST("/v1/users/{username}/tokens", {
         params: { path: { username: "alice" } },
         body: { name: "bench", ttl: 3600 },
       }),
     "md.tokens.create": () => md.tokens.create("alice", { name: "bench", ttl: 3600 }),
+  };
+}
+
+/**
+ * Where the per-call cost goes: the two parts of this client that no guard can drop. A per-attempt timeout
+ * needs an AbortSignal per request, and openapi-fetch costs what it costs even without a WHATWG Request.
+ */
+function costParts(url: string): Record<string, Call> {
+  class PlainHolder {
+    readonly url: string;
+    readonly init: RequestInit;
+    constructor(url: string, init: RequestInit) {
+      this.url = url;
+      this.init = init;
+    }
+  }
+  const thin = createClient<paths>({
+    baseUrl: url,
+    headers: rawHeaders,
+    Request: PlainHolder as unknown as typeof Request,
+    fetch: ((request: PlainHolder) => fetch(request.url, request.init)) as unknown as typeof fetch,
+  });
+  return {
+    "  raw fetch + per-attempt timeout signal": async () => {
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), 30_000);
+      try {
+        return await rawCreate(url, controller.signal);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    "  openapi-fetch, plain request, no checks": () =>
+      thin.POST("/v1/users/{username}/tokens", {
+        params: { path: { username: "alice" } },
+        body: { name: "bench", ttl: 3600 },
+      }),
   };
 }
 
@@ -128,6 +169,11 @@ async function bundle() {
   const { app, openapiFetch } = await bundleSizes();
   line("openapi-fetch alone", `${(openapiFetch / 1024).toFixed(2)} KB`, "1.00x");
   line("motherduck-rest (budget 6 KB)", `${(app / 1024).toFixed(2)} KB`, ratio(app, openapiFetch));
+  const parts = await bundleBreakdown();
+  const total = parts.reduce((sum, part) => sum + part.bytes, 0);
+  console.log(`  where the bytes come from (minified, before gzip; ${total} bytes in all):`);
+  for (const { file, bytes } of parts.slice(0, 12))
+    line(`    ${file}`, `${bytes} B`, `${((bytes / total) * 100).toFixed(0)}%`);
 }
 
 async function coldImport() {
@@ -218,7 +264,7 @@ if (process.argv.includes("--serve")) {
   const server = await serverProcess();
   try {
     const calls = contenders(server.url);
-    if (wanted("overhead")) await perCallOverhead(calls);
+    if (wanted("overhead")) await perCallOverhead({ ...calls, ...costParts(server.url) });
     if (wanted("throughput")) await throughput(calls);
     if (wanted("bundle")) await bundle();
     if (wanted("import")) await coldImport();
