@@ -10,12 +10,19 @@ import type { paths } from "../src/index.js";
 import { enums } from "../src/rules.js";
 
 const root = join(fileURLToPath(import.meta.url), "../..");
-// The built package, which is what users run; `npm run bench` builds it first. Typed by the sources, since
-// dist/ does not exist until then.
-const distIndex: string = "../dist/index.js";
-const distEmulator: string = "../dist/emulator/index.js";
-const { createMotherDuckClient } = (await import(distIndex)) as typeof import("../src/index.js");
-const { startEmulator } = (await import(distEmulator)) as typeof import("../src/emulator/index.js");
+
+/**
+ * The built package, which is what users run; `npm run bench` builds it first. Typed by the sources, since
+ * dist/ does not exist until then. Only the measuring process loads it, not the server process.
+ */
+async function loadBuilt() {
+  const distIndex: string = "../dist/index.js";
+  const distEmulator: string = "../dist/emulator/index.js";
+  const { createMotherDuckClient } = (await import(distIndex)) as typeof import("../src/index.js");
+  const { startEmulator } = (await import(distEmulator)) as typeof import("../src/emulator/index.js");
+  return { createMotherDuckClient, startEmulator };
+}
+type Built = Awaited<ReturnType<typeof loadBuilt>>;
 const here = fileURLToPath(import.meta.url);
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
 const ratio = (value: number, baseline: number) => `${(value / baseline).toFixed(2)}x`;
@@ -71,7 +78,7 @@ function rawCreate(url: string, signal?: AbortSignal): Promise<unknown> {
 }
 
 /** The contenders every figure compares: the baseline, openapi-fetch as its docs use it, and this client. */
-function contenders(url: string): Record<string, Call> {
+function contenders({ createMotherDuckClient }: Built, url: string): Record<string, Call> {
   const bare = createClient<paths>({ baseUrl: url, headers: rawHeaders });
   const md = createMotherDuckClient({ baseUrl: url, token: benchToken, maxRetries: 0 });
   return {
@@ -205,7 +212,7 @@ async function coldImport() {
   }
 }
 
-async function emulatorFigures(serverUrl: string) {
+async function emulatorFigures({ createMotherDuckClient, startEmulator }: Built, serverUrl: string) {
   heading("Emulator: creates per second on loopback, against the trivial server; RSS after 100,000 tokens");
   const emulator = await startEmulator();
   const md = createMotherDuckClient({ baseUrl: emulator.url, token: emulator.adminToken, maxRetries: 0 });
@@ -263,12 +270,13 @@ if (process.argv.includes("--serve")) {
   const wanted = (name: string) => !only || only.includes(name);
   const server = await serverProcess();
   try {
-    const calls = contenders(server.url);
+    const built = await loadBuilt();
+    const calls = contenders(built, server.url);
     if (wanted("overhead")) await perCallOverhead({ ...calls, ...costParts(server.url) });
     if (wanted("throughput")) await throughput(calls);
     if (wanted("bundle")) await bundle();
     if (wanted("import")) await coldImport();
-    if (wanted("emulator")) await emulatorFigures(server.url);
+    if (wanted("emulator")) await emulatorFigures(built, server.url);
     if (wanted("memory")) await clientMemory(calls);
   } finally {
     server.stop();

@@ -4,7 +4,7 @@ export const ERROR_BODY_LIMIT = 1024 * 1024;
 export const SUCCESS_BODY_LIMIT = 16 * 1024 * 1024;
 
 export interface BodyRead {
-  text: string;
+  bytes: Uint8Array;
   /** True when the body was longer than the limit and cut there. */
   truncated: boolean;
 }
@@ -18,13 +18,16 @@ function declaredLength(response: Response): number | undefined {
 }
 
 let decoder: InstanceType<typeof TextDecoder> | undefined;
-const decode = (bytes: Uint8Array) => (decoder ??= new TextDecoder()).decode(bytes);
+/** Decodes a body read as UTF-8, as `Response.text()` does. */
+export const decodeBody = (bytes: Uint8Array) => (decoder ??= new TextDecoder()).decode(bytes);
 
-/** Reads at most `limit` bytes as text; past that it stops reading, cancels the rest and reports truncation. */
+/** Reads at most `limit` bytes; past that it stops reading, cancels the rest and reports truncation. */
 export async function readBodyWithin(response: Response, limit: number): Promise<BodyRead> {
   const length = declaredLength(response);
-  if (length !== undefined && length <= limit) return { text: await response.text(), truncated: false };
-  if (!response.body) return { text: "", truncated: false };
+  if (length !== undefined && length <= limit) {
+    return { bytes: new Uint8Array(await response.arrayBuffer()), truncated: false };
+  }
+  if (!response.body) return { bytes: new Uint8Array(0), truncated: false };
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -35,12 +38,12 @@ export async function readBodyWithin(response: Response, limit: number): Promise
       chunks.push(value.subarray(0, limit - total));
       total = limit;
       await reader.cancel().catch(() => undefined);
-      return { text: decode(concat(chunks, total)), truncated: true };
+      return { bytes: concat(chunks, total), truncated: true };
     }
     chunks.push(value);
     total += value.byteLength;
   }
-  return { text: decode(concat(chunks, total)), truncated: false };
+  return { bytes: concat(chunks, total), truncated: false };
 }
 
 function concat(chunks: Uint8Array[], total: number): Uint8Array {

@@ -5,7 +5,7 @@ import type { FetchFunction, Logger } from "../config.js";
 import type { Redactor } from "../redact.js";
 import { ConnectionError, MotherDuckError, ResponseShapeError, TimeoutError, ValidationError } from "../errors.js";
 import { PlainRequest } from "./request.js";
-import { ERROR_BODY_LIMIT, SUCCESS_BODY_LIMIT, readBodyWithin } from "./body.js";
+import { ERROR_BODY_LIMIT, SUCCESS_BODY_LIMIT, decodeBody, readBodyWithin } from "./body.js";
 import { backoffMs, classifyFailure, retryAfterMs, shouldRetryFailure, shouldRetryStatus } from "./retry.js";
 import type { FailureKind } from "./retry.js";
 
@@ -100,7 +100,7 @@ export function createTransport(config: TransportConfig) {
         // The API does not redirect; following one could carry the token to another host.
         redirect: "manual",
       });
-      const { text, truncated } = await readBodyWithin(response, response.ok ? SUCCESS_BODY_LIMIT : ERROR_BODY_LIMIT);
+      const { bytes, truncated } = await readBodyWithin(response, response.ok ? SUCCESS_BODY_LIMIT : ERROR_BODY_LIMIT);
       log(request, attempt, started, response.status);
       if (truncated && response.ok) {
         return {
@@ -112,9 +112,10 @@ export function createTransport(config: TransportConfig) {
           ),
         };
       }
-      if (response.ok && request.buffered) return { response, truncated, text };
-      // openapi-fetch reads the body itself: give it one it can read, holding what was read within the limit.
-      const rebuilt = new Response(NULL_BODY_STATUSES.has(response.status) ? null : text, {
+      if (response.ok && request.buffered) return { response, truncated, text: decodeBody(bytes) };
+      // openapi-fetch reads the body itself: give it one it can read, holding exactly the bytes read within
+      // the limit.
+      const rebuilt = new Response(NULL_BODY_STATUSES.has(response.status) ? null : bytes, {
         status: response.status,
         statusText: response.statusText,
         headers: response.headers,
