@@ -5,10 +5,12 @@ import { VERSION } from "./generated/version.js";
 import { resolveConfig } from "./config.js";
 import type { ClientOptions, Environment } from "./config.js";
 import { ValidationError } from "./errors.js";
+import { safeLogger } from "./logger.js";
 import { createRedactor } from "./redact.js";
 import { PlainRequest } from "./transport/request.js";
 import { fillPath } from "./transport/path.js";
 import { createTransport } from "./transport/transport.js";
+import { withScrubbedErrors } from "./resources/scrubbing.js";
 import { createTokensResource } from "./resources/tokens.js";
 import type { TokensResource } from "./resources/tokens.js";
 import { createUsersResource } from "./resources/users.js";
@@ -37,11 +39,13 @@ function processEnv(): Environment {
 }
 
 /**
- * Creates a MotherDuck REST API client. Options are checked at once: a bad base URL or option throws a
- * ValidationError here. A missing token is reported by the first call, before anything is sent.
+ * Creates a MotherDuck REST API client. Options are checked at once: a bad base URL, an unknown option or a
+ * bad value throws a ValidationError here. A missing token is reported by the first call, before anything
+ * is sent.
  */
 export function createMotherDuckClient(options: ClientOptions = {}): MotherDuckClient {
-  if (runsInBrowser() && options.dangerouslyAllowBrowser !== true) {
+  const config = resolveConfig(options, processEnv());
+  if (runsInBrowser() && !config.allowBrowser) {
     throw new ValidationError(
       [{ path: "dangerouslyAllowBrowser", message: "must be true to run in a browser" }],
       "motherduck-rest refuses to run in a browser: a MotherDuck token in a web page can be read by anyone " +
@@ -49,15 +53,15 @@ export function createMotherDuckClient(options: ClientOptions = {}): MotherDuckC
         "if you really mean it, pass dangerouslyAllowBrowser: true.",
     );
   }
-  const config = resolveConfig(options, processEnv());
   const redact = createRedactor([config.token]);
+  const logger = safeLogger(config.logger, redact);
   const transport = createTransport({
     token: config.token,
     userAgent: `motherduck-rest/${VERSION}`,
     timeoutMs: config.timeoutMs,
     maxRetries: config.maxRetries,
     fetch: config.fetch,
-    logger: config.logger,
+    logger,
     redact,
   });
   const raw = createClient<paths>({
@@ -69,6 +73,10 @@ export function createMotherDuckClient(options: ClientOptions = {}): MotherDuckC
     // same serializer, built once.
     querySerializer: createQuerySerializer(),
   });
-  const context = { raw, identity: config.identity, logger: config.logger, redact };
-  return { tokens: createTokensResource(context), users: createUsersResource(context), raw };
+  const context = { raw, identity: config.identity, logger, redact };
+  return {
+    tokens: withScrubbedErrors(createTokensResource(context), redact),
+    users: withScrubbedErrors(createUsersResource(context), redact),
+    raw,
+  };
 }

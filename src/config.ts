@@ -2,50 +2,82 @@
 import type { Issue } from "./validation/schema.js";
 import type { Identity } from "./scope.js";
 import { ValidationError } from "./errors.js";
+import { checkLogger, consoleLogger, parseLogLevel } from "./logger.js";
+import type { Logger } from "./logger.js";
+import { checkMaxRetries, checkTimeoutMs, readFields, unknownKeyIssues } from "./options.js";
+
+export type { Logger };
 
 export const DEFAULT_BASE_URL = "https://api.motherduck.com";
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_RETRIES = 2;
-// setTimeout fires at once for delays past 2^31 - 1 ms.
-const MAX_TIMEOUT_MS = 2 ** 31 - 1;
-const MAX_RETRIES_LIMIT = 10;
-
-/** Receives diagnostics. It never receives a token. */
-export interface Logger {
-  debug?(message: string, fields?: Record<string, unknown>): void;
-  warn?(message: string, fields?: Record<string, unknown>): void;
-}
 
 /** A fetch implementation, called as `fetch(url, init)`: the global fetch, undici's, or a test double. */
 export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>;
 
 /** Options of createMotherDuckClient. All are optional; each is checked when the client is created. */
 export interface ClientOptions {
-  /** Bearer token. Default: env MOTHERDUCK_TOKEN, then motherduck_token. */
+  /**
+   * The bearer token: a MotherDuck access token. Default: env MOTHERDUCK_TOKEN, then motherduck_token. With
+   * none at all the client is still created, and the first call fails before sending anything.
+   */
   token?: string;
-  /** Default: env MOTHERDUCK_API_BASE_URL, then https://api.motherduck.com. */
+  /**
+   * The API's address. Default: env MOTHERDUCK_API_BASE_URL, then https://api.motherduck.com. Absolute https
+   * (http only for loopback), with a host, and no credentials, query, fragment, white space or control
+   * characters.
+   */
   baseUrl?: string;
   /** Who the token belongs to. Turns on client-side token-scope checks (rules S2 and S3). */
   identity?: Identity;
-  /** Time allowed for each attempt, from sending the request to reading the whole answer. Default 30 000. */
+  /**
+   * Time allowed for each attempt, in ms, from sending the request to reading the whole answer. Default
+   * 30 000. A call can override it with its own `timeoutMs`.
+   */
   timeoutMs?: number;
-  /** How many times a failed call may be retried. Default 2. */
+  /** How many times a failed call may be retried (0 to 10). Default 2. A call can override it. */
   maxRetries?: number;
   /** A fetch implementation, called as fetch(url, init). Default: the global fetch. */
   fetch?: FetchFunction;
+  /**
+   * Where diagnostics go: `{ debug?, warn? }`, or `console`. Default: warnings to `console.warn`, or the
+   * level that env MOTHERDUCK_REST_LOG names (`debug`, `warn` or `off`). A logger never receives a secret,
+   * and a logger that throws never changes a call.
+   */
   logger?: Logger;
   /** In a browser the client refuses to start unless this is true: a token in a page is readable by anyone who loads it. */
   dangerouslyAllowBrowser?: boolean;
 }
 
+const OPTION_NAMES: readonly (keyof ClientOptions)[] = [
+  "token",
+  "baseUrl",
+  "identity",
+  "timeoutMs",
+  "maxRetries",
+  "fetch",
+  "logger",
+  "dangerouslyAllowBrowser",
+];
+const IDENTITY_FIELDS: readonly (keyof Identity)[] = ["username", "role", "serviceAccounts"];
+
+/** The declared identity, with its service accounts as a set the client adds to as it creates them. */
+export interface KnownIdentity {
+  username: string;
+  role: Identity["role"];
+  /** Undefined when none were declared: then the server decides S3. */
+  serviceAccounts: Set<string> | undefined;
+}
+
 export interface ResolvedConfig {
   token: string | undefined;
   baseUrl: string;
-  identity: Identity | undefined;
+  identity: KnownIdentity | undefined;
   timeoutMs: number;
   maxRetries: number;
   fetch: FetchFunction;
   logger: Logger;
+  allowBrowser: boolean;
 }
 
 export type Environment = Record<string, string | undefined>;
@@ -58,94 +90,116 @@ export function isLoopbackHost(hostname: string): boolean {
   return hostname === "localhost" || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname);
 }
 
-/** The base URL rules: absolute http(s), https unless loopback, no credentials, query, fragment or padding. */
+/**
+ * The base URL rules: absolute http(s) with a host, https unless loopback, no credentials, query, fragment,
+ * white space or control characters. The text is checked as written, not only as parsed: WHATWG URL turns
+ * `https:///api` into host `api` and drops tabs and newlines, and the token would follow.
+ */
 export function checkBaseUrl(value: string, path = "baseUrl"): Issue[] {
   const issue = (message: string): Issue[] => [{ path, message }];
-  if (value !== value.trim()) return issue("must not start or end with white space");
+  if (/[\s\x00-\x1f\x7f-\x9f]/.test(value)) return issue("must not contain white space or control characters");
+  if (!/^https?:\/\/[^/?#\\]/i.test(value)) {
+    return issue("must be an absolute http or https URL with a host, such as https://api.motherduck.com");
+  }
   let url: URL;
   try {
     url = new URL(value);
   } catch {
     return issue("must be an absolute http or https URL");
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") return issue("must use http or https");
   if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
     return issue("must use https: plain http would send the token in clear text (http is allowed only for loopback)");
   }
-  if (url.username || url.password) return issue("must not contain credentials");
+  if (url.username || url.password || value.includes("@")) return issue("must not contain credentials");
   if (value.includes("?")) return issue("must not contain a query");
   if (value.includes("#")) return issue("must not contain a fragment");
   return [];
 }
 
-function checkToken(token: string): Issue[] {
+function checkToken(token: unknown): Issue[] {
+  if (token === undefined) return [];
+  if (typeof token !== "string") return [{ path: "token", message: "must be a string" }];
   // A JWT is printable ASCII without spaces; anything else would corrupt or split the Authorization header.
   return /^[\x21-\x7e]+$/.test(token)
     ? []
     : [{ path: "token", message: "must be printable ASCII without white space (check for a stray newline)" }];
 }
 
-function checkIdentity(identity: unknown): Issue[] {
-  if (identity === undefined) return [];
-  if (typeof identity !== "object" || identity === null) return [{ path: "identity", message: "must be an object" }];
-  const { username, role, serviceAccounts } = identity as Record<string, unknown>;
-  const issues: Issue[] = [];
+function readIdentity(identity: unknown): { identity: KnownIdentity | undefined; issues: Issue[] } {
+  if (identity === undefined) return { identity: undefined, issues: [] };
+  if (typeof identity !== "object" || identity === null) {
+    return { identity: undefined, issues: [{ path: "identity", message: "must be an object" }] };
+  }
+  const { fields, issues } = readFields(identity, IDENTITY_FIELDS, "identity.");
+  issues.push(...unknownKeyIssues(identity, IDENTITY_FIELDS, "identity."));
+  const { username, role, serviceAccounts } = fields;
   if (typeof username !== "string" || username === "") {
     issues.push({ path: "identity.username", message: "must be a non-empty string" });
   }
   if (role !== undefined && role !== "admin" && role !== "member") {
     issues.push({ path: "identity.role", message: 'must be "admin" or "member"' });
   }
-  if (
-    serviceAccounts !== undefined &&
-    !(Array.isArray(serviceAccounts) && serviceAccounts.every((s) => typeof s === "string"))
-  ) {
-    issues.push({ path: "identity.serviceAccounts", message: "must be an array of usernames" });
-  }
-  return issues;
+  const accounts =
+    serviceAccounts === undefined
+      ? undefined
+      : Array.isArray(serviceAccounts) && serviceAccounts.every((s) => typeof s === "string")
+        ? new Set<string>(serviceAccounts)
+        : null;
+  if (accounts === null) issues.push({ path: "identity.serviceAccounts", message: "must be an array of usernames" });
+  if (issues.length) return { identity: undefined, issues };
+  return {
+    identity: { username: username as string, role: role as Identity["role"], serviceAccounts: accounts ?? undefined },
+    issues,
+  };
 }
 
-function checkWholeNumber(value: number, path: string, min: number, max: number): Issue[] {
-  return Number.isInteger(value) && value >= min && value <= max
-    ? []
-    : [{ path, message: `must be a whole number from ${min} to ${max}` }];
+function invalid(issues: Issue[]): ValidationError {
+  return new ValidationError(
+    issues,
+    `Invalid client options: ${issues.map((i) => `${i.path} ${i.message}`).join("; ")}`,
+  );
 }
 
 /** Resolves and checks the options; throws one ValidationError listing every problem. */
-export function resolveConfig(options: ClientOptions, env: Environment): ResolvedConfig {
-  const token = options.token ?? firstSet(env.MOTHERDUCK_TOKEN, env.motherduck_token);
-  const baseUrl = options.baseUrl ?? firstSet(env.MOTHERDUCK_API_BASE_URL) ?? DEFAULT_BASE_URL;
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
-  const fetchFunction = options.fetch ?? globalThis.fetch;
+export function resolveConfig(options: unknown, env: Environment): ResolvedConfig {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw invalid([{ path: "options", message: "must be an object, such as { baseUrl, token }" }]);
+  }
+  const { fields, issues } = readFields(options, OPTION_NAMES);
+  issues.push(...unknownKeyIssues(options, OPTION_NAMES));
+  const token = fields.token ?? firstSet(env.MOTHERDUCK_TOKEN, env.motherduck_token);
+  const baseUrl = fields.baseUrl ?? firstSet(env.MOTHERDUCK_API_BASE_URL) ?? DEFAULT_BASE_URL;
+  const timeoutMs = fields.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxRetries = fields.maxRetries ?? DEFAULT_MAX_RETRIES;
+  const fetchFunction = fields.fetch ?? globalThis.fetch;
+  const identity = readIdentity(fields.identity);
+  const level = fields.logger === undefined ? parseLogLevel(env.MOTHERDUCK_REST_LOG) : "warn";
 
-  const issues: Issue[] = [
-    ...(token === undefined
-      ? []
-      : typeof token === "string"
-        ? checkToken(token)
-        : [{ path: "token", message: "must be a string" }]),
+  issues.push(
+    ...checkToken(token),
     ...(typeof baseUrl === "string" ? checkBaseUrl(baseUrl) : [{ path: "baseUrl", message: "must be a string" }]),
-    ...checkIdentity(options.identity),
-    ...checkWholeNumber(timeoutMs, "timeoutMs", 1, MAX_TIMEOUT_MS),
-    ...checkWholeNumber(maxRetries, "maxRetries", 0, MAX_RETRIES_LIMIT),
+    ...identity.issues,
+    ...checkTimeoutMs(timeoutMs),
+    ...checkMaxRetries(maxRetries),
     ...(typeof fetchFunction === "function"
       ? []
       : [{ path: "fetch", message: "must be a function (no global fetch found)" }]),
-  ];
-  if (issues.length)
-    throw new ValidationError(
-      issues,
-      `Invalid client options: ${issues.map((i) => `${i.path} ${i.message}`).join("; ")}`,
-    );
+    ...checkLogger(fields.logger),
+    ...(typeof level === "object" ? [level] : []),
+    ...(fields.dangerouslyAllowBrowser === undefined || typeof fields.dangerouslyAllowBrowser === "boolean"
+      ? []
+      : [{ path: "dangerouslyAllowBrowser", message: "must be true or false" }]),
+  );
+  if (issues.length) throw invalid(issues);
 
   return {
-    token,
-    baseUrl: baseUrl.replace(/\/+$/, ""),
-    identity: options.identity,
-    timeoutMs,
-    maxRetries,
-    fetch: fetchFunction,
-    logger: options.logger ?? {},
+    token: token as string | undefined,
+    baseUrl: (baseUrl as string).replace(/\/+$/, ""),
+    identity: identity.identity,
+    timeoutMs: timeoutMs as number,
+    maxRetries: maxRetries as number,
+    fetch: fetchFunction as FetchFunction,
+    logger: (fields.logger as Logger | undefined) ?? consoleLogger(level as Exclude<typeof level, Issue>),
+    allowBrowser: fields.dangerouslyAllowBrowser === true,
   };
 }

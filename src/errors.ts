@@ -89,18 +89,24 @@ export class BadRequestError extends ApiError {
   static {
     named(this, "BadRequestError");
   }
+  declare readonly status: 400;
 }
 /** 401: the token is missing, malformed, unknown, expired or revoked. */
 export class AuthenticationError extends ApiError {
   static {
     named(this, "AuthenticationError");
   }
+  declare readonly status: 401;
 }
-/** 403: the token may not do this. For token creation, `hint` explains scope rules S2 and S3. */
+/**
+ * 403: the token may not do this. `hint` names the scope rules that most likely refused it: S2 and S3 for
+ * token creation, S2 (an Admin token) and S4 (never a read-scaling token) for the other admin calls.
+ */
 export class PermissionDeniedError extends ApiError {
   static {
     named(this, "PermissionDeniedError");
   }
+  declare readonly status: 403;
 }
 /**
  * 404. With `code` "NOT_FOUND" the user or token does not exist (or belongs to another organization);
@@ -110,12 +116,14 @@ export class NotFoundError extends ApiError {
   static {
     named(this, "NotFoundError");
   }
+  declare readonly status: 404;
 }
 /** 429: too many requests. Retried for every method, honouring Retry-After, before this is thrown. */
 export class RateLimitError extends ApiError {
   static {
     named(this, "RateLimitError");
   }
+  declare readonly status: 429;
 }
 /** 5xx: the API failed. 502, 503 and 504 are retried for reads and deletes before this is thrown. */
 export class InternalServerError extends ApiError {
@@ -124,7 +132,10 @@ export class InternalServerError extends ApiError {
   }
 }
 
-/** No response arrived: the connection failed or was cut. */
+/**
+ * No response arrived: the connection failed or was cut. The message names the host tried; `cause` is the
+ * fetch failure, scrubbed of anything that looks like a credential.
+ */
 export class ConnectionError extends MotherDuckError {
   static {
     named(this, "ConnectionError");
@@ -133,7 +144,11 @@ export class ConnectionError extends MotherDuckError {
   attempts = 1;
 }
 
-/** No response arrived within `timeoutMs`. */
+/**
+ * No response arrived within `timeoutMs`, on the last attempt allowed. This is the library's own time limit.
+ * A caller's own `AbortSignal.timeout()` is different: the call then rejects with that signal's reason, a
+ * `DOMException` also named "TimeoutError", as `fetch` does; tell them apart with `instanceof`.
+ */
 export class TimeoutError extends MotherDuckError {
   static {
     named(this, "TimeoutError");
@@ -229,7 +244,8 @@ function parseJson(text: string): unknown {
   }
 }
 
-function readableText(response: ErrorResponse): string {
+/** A short readable form of a non-JSON body. It is scrubbed before it is cut, so no secret is cut in half. */
+function readableText(response: ErrorResponse, redact: Redactor): string {
   const text = typeof response.body === "string" ? response.body.trim() : "";
   if (!text) return response.statusText || "no body";
   const contentType = response.headers.get("content-type") ?? "";
@@ -237,7 +253,7 @@ function readableText(response: ErrorResponse): string {
     const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
     return `an HTML page${title ? ` ("${title}")` : ""} instead of a JSON error`;
   }
-  const flat = text.replace(/\s+/g, " ");
+  const flat = redact(text.replace(/\s+/g, " "));
   return flat.length > SNIPPET_LENGTH ? `${flat.slice(0, SNIPPET_LENGTH)}…` : flat;
 }
 
@@ -255,7 +271,7 @@ export function errorFromResponse(response: ErrorResponse, context: ErrorContext
       : response.body;
   const body =
     typeof json === "object" && json !== null && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
-  const code = typeof body?.code === "string" ? body.code : undefined;
+  const code = typeof body?.code === "string" ? redact(body.code) : undefined;
   const serverMessage = typeof body?.message === "string" ? body.message : undefined;
   const issues = Array.isArray(body?.issues)
     ? redactDeep(
@@ -267,7 +283,7 @@ export function errorFromResponse(response: ErrorResponse, context: ErrorContext
     : [];
   const detail = response.truncated
     ? `error body larger than the limit; it was cut and not parsed`
-    : (serverMessage ?? readableText(response));
+    : (serverMessage ?? readableText(response, redact));
   const issueText = issues.length ? ` (${issues.map((i) => i.message).join("; ")})` : "";
   const attempts = response.attempts > 1 ? ` (after ${response.attempts} attempts)` : "";
   const ErrorClass = errorClassFor(response.status);

@@ -12,11 +12,16 @@ const CREATE_TOKEN_FORBIDDEN =
   "member who is not a service account (S3). Check that the username is exactly the service account's, and " +
   "that you authenticate with an Admin read/write token.";
 
+const ADMIN_CALL_FORBIDDEN =
+  "This is an admin call: acting on another user, on users or on organization settings needs an Admin " +
+  "read/write token (S2), and a read-scaling token never makes admin calls, not even for its own user (S4). " +
+  "Authenticate with an Admin read/write token.";
+
 export function hintFor({ operationId, status, code }: HintQuery): string | undefined {
   if (status === 401) {
     return "The token was refused: it may be missing, mistyped, expired or revoked. Check MOTHERDUCK_TOKEN or the token option.";
   }
-  if (status === 403 && operationId === "users-createToken") return CREATE_TOKEN_FORBIDDEN;
+  if (status === 403) return operationId === "users-createToken" ? CREATE_TOKEN_FORBIDDEN : ADMIN_CALL_FORBIDDEN;
   if (status === 404 && code !== "NOT_FOUND") {
     return "The server knows no such route: the base URL or the API path is probably wrong (check baseUrl or MOTHERDUCK_API_BASE_URL).";
   }

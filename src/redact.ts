@@ -1,28 +1,96 @@
-// Keeps secrets out of anything a user may print: error messages, issues, log lines.
+// Keeps secrets out of anything a user may print: error messages, issues, causes, log lines.
 
 const REDACTED = "[REDACTED]";
 // MotherDuck tokens are JWTs. Any JWT-shaped text is scrubbed, so a minted token echoed by a server or
 // a proxy cannot leak through an error message even when the client never saw it.
 const JWT_SHAPE = /\beyJ[\w-]*\.[\w-]+\.[\w-]*/g;
+// What HTTP libraries print of a request's headers ("authorization=Bearer …", "Authorization: Bearer …"):
+// whatever follows the scheme is a credential, known to this client or not.
+const BEARER_VALUE = /\b(Bearer)(\s+|%20|\+)[^\s"'`,;)\]}]+/gi;
+// Secrets shorter than this are too likely to match ordinary text to be scrubbed by value.
+const MIN_SECRET_LENGTH = 8;
+// Secrets that are not JWT-shaped are remembered by value. The most recent ones are kept: enough for any
+// session's minted tokens, without letting a long-lived client grow without bound.
+const MAX_REMEMBERED = 256;
+/** How deep a server's JSON is copied into an error; anything deeper is replaced, not followed. */
+export const MAX_COPY_DEPTH = 16;
+const TOO_DEEP = "[nested too deep]";
+const MAX_CAUSE_DEPTH = 5;
 
-export type Redactor = (text: string) => string;
-
-/** A redactor that removes JWT-shaped text and each of the given secrets. */
-export function createRedactor(secrets: readonly (string | undefined)[]): Redactor {
-  const known = secrets.filter((s): s is string => typeof s === "string" && s.length >= 8);
-  return (text) => {
-    let out = text.replace(JWT_SHAPE, REDACTED);
-    for (const secret of known) out = out.replaceAll(secret, REDACTED);
-    return out;
-  };
+/** Scrubs a text. `remember` adds a secret that this client has just learnt, such as a minted token. */
+export interface Redactor {
+  (text: string): string;
+  remember(secret: string): void;
 }
 
-/** A copy of a JSON value with every string in it redacted. */
-export function redactDeep<T>(value: T, redact: Redactor): T {
+/** A redactor that removes JWT-shaped text, bearer credentials and each of the given secrets. */
+export function createRedactor(secrets: readonly (string | undefined)[]): Redactor {
+  const fixed = secrets.filter((s): s is string => typeof s === "string" && s.length >= MIN_SECRET_LENGTH);
+  const learnt = new Set<string>();
+  const redact = ((text: string) => {
+    let out = text.replace(JWT_SHAPE, REDACTED).replace(BEARER_VALUE, `$1$2${REDACTED}`);
+    for (const secret of fixed) out = out.replaceAll(secret, REDACTED);
+    for (const secret of learnt) out = out.replaceAll(secret, REDACTED);
+    return out;
+  }) as Redactor;
+  redact.remember = (secret) => {
+    if (typeof secret !== "string" || secret.length < MIN_SECRET_LENGTH) return;
+    if (secret.replace(JWT_SHAPE, "") === "" || fixed.includes(secret)) return;
+    learnt.delete(secret);
+    learnt.add(secret);
+    if (learnt.size > MAX_REMEMBERED) learnt.delete(learnt.values().next().value!);
+  };
+  return redact;
+}
+
+/**
+ * A copy of a JSON value with every string and every key redacted. Nesting deeper than MAX_COPY_DEPTH is
+ * replaced by a marker, so a hostile body cannot exhaust the stack.
+ */
+export function redactDeep<T>(value: T, redact: (text: string) => string, depth = 0): T {
   if (typeof value === "string") return redact(value) as T;
-  if (Array.isArray(value)) return value.map((item) => redactDeep(item, redact)) as T;
-  if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactDeep(item, redact)])) as T;
+  if (value === null || typeof value !== "object") return value;
+  if (depth >= MAX_COPY_DEPTH) return TOO_DEEP as T;
+  if (Array.isArray(value)) return value.map((item) => redactDeep(item, redact, depth + 1)) as T;
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) copy[redact(key)] = redactDeep(item, redact, depth + 1);
+  return copy as T;
+}
+
+/** Text of unknown origin, scrubbed: `String(value)` can throw, and so can a getter. */
+function safeText(read: () => unknown, redact: Redactor): string | undefined {
+  try {
+    const value = read();
+    return value === undefined || value === null ? undefined : redact(String(value));
+  } catch {
+    return undefined;
   }
-  return value;
+}
+
+/**
+ * A scrubbed stand-in for an error of unknown origin (a custom fetch's, a logger's): its name, message, code
+ * and stack redacted, and its cause chain likewise, a few levels deep. Nothing else of it is kept, since any
+ * field could hold a request's headers.
+ */
+export function scrubbedCause(error: unknown, redact: Redactor, depth = 0): Error {
+  const source = error as { name?: unknown; message?: unknown; code?: unknown; stack?: unknown; cause?: unknown };
+  const isError = error instanceof Error;
+  const message = (isError ? safeText(() => source.message, redact) : safeText(() => error, redact)) ?? "";
+  const copy = new Error(message);
+  const name = safeText(() => source.name, redact);
+  if (isError && name) copy.name = name;
+  const code = safeText(() => source.code, redact);
+  if (code !== undefined) (copy as Error & { code?: string }).code = code;
+  copy.stack = isError ? (safeText(() => source.stack, redact) ?? copy.stack) : copy.stack;
+  const cause = isError ? safeRead(() => source.cause) : undefined;
+  if (cause !== undefined && depth < MAX_CAUSE_DEPTH) copy.cause = scrubbedCause(cause, redact, depth + 1);
+  return copy;
+}
+
+function safeRead(read: () => unknown): unknown {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
 }

@@ -182,7 +182,7 @@ describe("failures of the environment", () => {
       MOTHERDUCK_TOKEN: emulator.adminToken,
     });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/Could not reach the MotherDuck API: ECONNREFUSED/);
+    expect(result.stderr).toMatch(/Could not reach the MotherDuck API at 127\.0\.0\.1:\d+: ECONNREFUSED/);
     expect(result.stderr).not.toContain(emulator.adminToken);
   });
 

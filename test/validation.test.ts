@@ -6,7 +6,8 @@ import { READ_SCALING, nameRule, ttlRule, usernameRule } from "./helpers/rules.j
 
 const server = useRecordingServer();
 
-const client = () => createMotherDuckClient({ token: "md-test-bearer", baseUrl: server.url, maxRetries: 0 });
+const client = () =>
+  createMotherDuckClient({ token: "md-test-bearer", baseUrl: server.url, maxRetries: 0, logger: {} });
 const chars = (n: number) => "x".repeat(n);
 // Code points, not UTF-16 units: each duck is two units and one character.
 const ducks = (n: number) => "🦆".repeat(n);

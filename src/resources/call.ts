@@ -3,13 +3,15 @@
 import { operations } from "../rules.js";
 import type { OperationId } from "../rules.js";
 import { ResponseShapeError, TokenScopeError, ValidationError, errorFromResponse } from "../errors.js";
-import { actionOf, decideScope, scopeFactsFromIdentity } from "../scope.js";
+import { actionOf, decideScope } from "../scope.js";
+import type { ScopeFacts } from "../scope.js";
+import { readCallOptions } from "../options.js";
 import { checkRequest } from "../validation/request.js";
 import type { RequestInput } from "../validation/request.js";
 import { checkValue } from "../validation/schema.js";
 import type { Issue } from "../validation/schema.js";
 import { responseMeta, takeBufferedText } from "../transport/transport.js";
-import { BUFFERED } from "../transport/request.js";
+import { BUFFERED, OVERRIDES } from "../transport/request.js";
 import type { CallOptions, ResourceContext } from "./context.js";
 
 /** The openapi-fetch options of every resource call: the transport hands over the text it read. */
@@ -21,26 +23,46 @@ function targetOf(input: RequestInput): string {
 }
 
 /**
- * Refuses, before anything is sent, a call that breaks the operation's rules (listing every problem with
- * `extraIssues`), then one the declared identity may not make. Without an identity the server decides scope.
+ * Refuses, before anything is sent, a call that breaks the operation's rules or whose options are wrong
+ * (listing every problem with `extraIssues`), then one the declared identity may not make. Without an
+ * identity the server decides scope. Returns the call's options, read once.
  */
 export function check(
   context: ResourceContext,
   operationId: OperationId,
   input: RequestInput,
+  callOptions?: unknown,
   extraIssues: Issue[] = [],
-): void {
-  const issues = checkRequest(operations[operationId], input, "reject");
-  issues.push(...extraIssues);
+): CallOptions {
+  const { options, issues } = readCallOptions(callOptions);
+  issues.push(...checkRequest(operations[operationId], input, "reject"), ...extraIssues);
   if (issues.length) throw new ValidationError(issues);
   guardScope(context, operationId, targetOf(input));
+  return options;
+}
+
+/** What the client knows of a call on `target`: what its identity declares, and the accounts it created. */
+function knownFacts(identity: NonNullable<ResourceContext["identity"]>, target: string): ScopeFacts {
+  return {
+    caller: identity.username,
+    callerRole: identity.role,
+    target,
+    targetIsServiceAccount: identity.serviceAccounts ? identity.serviceAccounts.has(target) : undefined,
+  };
 }
 
 /** Refuses a call to `operationId` on `target` that the declared identity may not make. */
 export function guardScope(context: ResourceContext, operationId: OperationId, target: string): void {
   if (!context.identity) return;
-  const decision = decideScope(actionOf[operationId], scopeFactsFromIdentity(context.identity, target));
-  if (decision.outcome === "deny") throw new TokenScopeError(decision.rule, decision.reason);
+  const decision = decideScope(actionOf[operationId], knownFacts(context.identity, target));
+  if (decision.outcome !== "deny") return;
+  // The table speaks with full knowledge; the client knows only the list it was given and what it created.
+  const reason =
+    decision.rule === "S3"
+      ? `"${target}" is neither you nor in identity.serviceAccounts (the service accounts this client was told of ` +
+        `or created), and the API never creates tokens for another member`
+      : decision.reason;
+  throw new TokenScopeError(decision.rule, reason);
 }
 
 /** Sends a call that `check` passed and returns its body, checked against the spec's success schema. */
@@ -58,6 +80,7 @@ export async function send<T>(
       params: { path: input.path },
       body: input.body,
       signal: options.signal,
+      [OVERRIDES]: options,
       ...BUFFERED_CALL,
     } as never,
   );
@@ -93,10 +116,9 @@ export async function call<T>(
   context: ResourceContext,
   operationId: OperationId,
   input: RequestInput,
-  options: CallOptions = {},
+  options?: unknown,
 ) {
-  check(context, operationId, input);
-  return send<T>(context, operationId, input, options);
+  return send<T>(context, operationId, input, check(context, operationId, input, options));
 }
 
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false; empty: boolean } {

@@ -30,7 +30,8 @@ export interface TokensResource {
   /** Revokes a token; it stops working at once. Someone else's tokens need an Admin (S2). */
   delete(username: string, tokenId: string, options?: CallOptions): Promise<void>;
   /**
-   * Replaces a token without a window with none: creates the new token first, then revokes the old one.
+   * Replaces a token so that a working one is always there: it creates the new token first, and revokes the
+   * old one only once the new one exists. For a moment both work; there is never a moment when neither does.
    * Fields left out of `body` are taken from the old token: its `token_type`, its lifetime, and its name
    * with a rotation suffix.
    *
@@ -53,7 +54,7 @@ function declaredFieldsOnly(item: TokenInfo): TokenInfo {
 }
 
 export function createTokensResource(context: ResourceContext): TokensResource {
-  async function list(username: string, options?: CallOptions): Promise<TokenInfo[]> {
+  async function list(username: string, options?: unknown): Promise<TokenInfo[]> {
     const body = await call<{ tokens: TokenInfo[] }>(context, "users-listTokens", { path: { username } }, options);
     return body.tokens.map(declaredFieldsOnly);
   }
@@ -79,31 +80,36 @@ export function createTokensResource(context: ResourceContext): TokensResource {
     );
   }
 
-  /** Creates a token whose request `check` has passed. */
+  /** Creates a token whose request `check` has passed. Its secret joins the redactor at once. */
   async function create(username: string, body: CreateTokenBody, options: CallOptions, known?: TokenInfo[]) {
     if (body.token_type === enums.token_type.read_scaling) await warnIfNotReadyForReadScaling(username, options, known);
-    return send<Token>(context, "users-createToken", { path: { username }, body }, options);
+    const token = await send<Token>(context, "users-createToken", { path: { username }, body }, options);
+    context.redact.remember(token.token);
+    return token;
   }
 
-  async function deleteToken(username: string, tokenId: string, options?: CallOptions): Promise<void> {
+  async function deleteToken(username: string, tokenId: string, options?: unknown): Promise<void> {
     await call(context, "users-deleteToken", { path: { username, token_id: tokenId } }, options);
   }
 
   return {
-    async create(username, body, options = {}) {
-      check(context, "users-createToken", { path: { username }, body });
-      return create(username, body, options);
+    async create(username, body, options) {
+      return create(username, body, check(context, "users-createToken", { path: { username }, body }, options));
     },
 
     list,
 
     delete: deleteToken,
 
-    async rotate(username, tokenId, body = {}, options = {}) {
+    async rotate(username, tokenId, body = {}, callOptions) {
       // The old token's id and the fields given are checked at once; the new body is checked once it is known.
-      check(context, "users-deleteToken", { path: { username, token_id: tokenId } }, [
-        ...checkValue(optionalCreateBody, body, "body", { unknownProperties: "reject" }),
-      ]);
+      const options = check(
+        context,
+        "users-deleteToken",
+        { path: { username, token_id: tokenId } },
+        callOptions,
+        checkValue(optionalCreateBody, body, "body", { unknownProperties: "reject" }),
+      );
       guardScope(context, "users-createToken", username);
       const tokens = await list(username, options);
       const old = tokens.find((token) => token.id === tokenId);

@@ -15,9 +15,24 @@ export interface UsersResource {
 }
 
 export function createUsersResource(context: ResourceContext): UsersResource {
+  // The declared service accounts are what the client knows: an account it creates joins them for the
+  // client's lifetime, so that creating an account and then minting its token passes the S3 guard.
+  const known = context.identity?.serviceAccounts;
   return {
-    createServiceAccount: (username, options) =>
-      call(context, "users-createServiceAccount", { path: {}, body: { username } }, options),
-    delete: (username, options) => call(context, "users-delete", { path: { username } }, options),
+    async createServiceAccount(username, options) {
+      const created = await call<ServiceAccount>(
+        context,
+        "users-createServiceAccount",
+        { path: {}, body: { username } },
+        options,
+      );
+      known?.add(created.username);
+      return created;
+    },
+    async delete(username, options) {
+      const deleted = await call<DeletedUser>(context, "users-delete", { path: { username } }, options);
+      known?.delete(username);
+      return deleted;
+    },
   };
 }

@@ -9,24 +9,15 @@ export interface BodyRead {
   truncated: boolean;
 }
 
-function declaredLength(response: Response): number | undefined {
-  // A compressed body's Content-Length says nothing about its decoded size.
-  const encoding = response.headers.get("content-encoding");
-  if (encoding && encoding !== "identity") return undefined;
-  const header = response.headers.get("content-length");
-  return header !== null && /^\d+$/.test(header) ? Number(header) : undefined;
-}
-
 let decoder: InstanceType<typeof TextDecoder> | undefined;
 /** Decodes a body read as UTF-8, as `Response.text()` does. */
 export const decodeBody = (bytes: Uint8Array) => (decoder ??= new TextDecoder()).decode(bytes);
 
-/** Reads at most `limit` bytes; past that it stops reading, cancels the rest and reports truncation. */
+/**
+ * Reads at most `limit` bytes; past that it stops reading, cancels the rest and reports truncation. It counts
+ * the bytes that arrive and never trusts Content-Length, which a broken proxy or a custom fetch can get wrong.
+ */
 export async function readBodyWithin(response: Response, limit: number): Promise<BodyRead> {
-  const length = declaredLength(response);
-  if (length !== undefined && length <= limit) {
-    return { bytes: new Uint8Array(await response.arrayBuffer()), truncated: false };
-  }
   if (!response.body) return { bytes: new Uint8Array(0), truncated: false };
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];

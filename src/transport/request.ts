@@ -8,6 +8,14 @@
  */
 export const BUFFERED = Symbol("motherduck-rest.buffered");
 
+/** Carries a call's own `timeoutMs` and `maxRetries` through openapi-fetch to the transport. */
+export const OVERRIDES = Symbol("motherduck-rest.overrides");
+
+export interface Overrides {
+  timeoutMs?: number | undefined;
+  maxRetries?: number | undefined;
+}
+
 export class PlainRequest {
   readonly url: string;
   readonly method: string;
@@ -15,6 +23,8 @@ export class PlainRequest {
   readonly body: RequestInit["body"];
   readonly signal: AbortSignal | null | undefined;
   readonly buffered: boolean;
+  readonly timeoutMs: number | undefined;
+  readonly maxRetries: number | undefined;
 
   constructor(url: string, init: RequestInit = {}) {
     this.url = url;
@@ -22,6 +32,9 @@ export class PlainRequest {
     this.headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
     this.body = init.body;
     this.signal = init.signal;
-    this.buffered = (init as { [BUFFERED]?: boolean })[BUFFERED] === true;
+    const extra = init as { [BUFFERED]?: boolean; [OVERRIDES]?: Overrides };
+    this.buffered = extra[BUFFERED] === true;
+    this.timeoutMs = extra[OVERRIDES]?.timeoutMs;
+    this.maxRetries = extra[OVERRIDES]?.maxRetries;
   }
 }

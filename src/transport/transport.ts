@@ -1,7 +1,9 @@
 // The fetch function given to openapi-fetch: one pipeline for every call, typed or raw. Per attempt it
 // adds auth, bounds time and body size, and honours the caller's signal; between attempts it applies the
 // retry rules of retry.ts.
-import type { FetchFunction, Logger } from "../config.js";
+import type { FetchFunction } from "../config.js";
+import type { Logger } from "../logger.js";
+import { scrubbedCause } from "../redact.js";
 import type { Redactor } from "../redact.js";
 import { ConnectionError, MotherDuckError, ResponseShapeError, TimeoutError, ValidationError } from "../errors.js";
 import { PlainRequest } from "./request.js";
@@ -51,8 +53,13 @@ function isReplayable(body: unknown): boolean {
   return body == null || typeof body === "string" || body instanceof Uint8Array || body instanceof ArrayBuffer;
 }
 
+/** Waits `ms`, or rejects with the signal's reason as soon as it is aborted, already or later. */
 function sleep(ms: number, signal: AbortSignal | null | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
     const onAbort = () => {
       clearTimeout(timer);
       reject(signal!.reason);
@@ -76,12 +83,13 @@ async function toPlainRequest(input: Request | string, init?: RequestInit): Prom
 }
 
 export function createTransport(config: TransportConfig) {
-  const { token, timeoutMs, maxRetries, logger, redact } = config;
+  const { token, logger, redact } = config;
   const fetchFunction = config.fetch;
   const authorization = token === undefined ? undefined : `Bearer ${token}`;
 
   async function attemptOnce(request: PlainRequest, attempt: number): Promise<Attempt> {
     const callerSignal = request.signal;
+    const timeoutMs = request.timeoutMs ?? config.timeoutMs;
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -133,7 +141,9 @@ export function createTransport(config: TransportConfig) {
       return {
         failure: kind,
         retryable: true,
-        error: new ConnectionError(redact(`Could not reach the MotherDuck API: ${reason}`), { cause: error }),
+        error: new ConnectionError(redact(`Could not reach the MotherDuck API at ${hostOf(request.url)}: ${reason}`), {
+          cause: scrubbedCause(error, redact),
+        }),
       };
     } finally {
       clearTimeout(timer);
@@ -176,13 +186,14 @@ export function createTransport(config: TransportConfig) {
         },
       ]);
     }
-    request.signal?.throwIfAborted();
     request.headers.set("authorization", authorization);
     request.headers.set("user-agent", config.userAgent);
     if (!request.headers.has("accept")) request.headers.set("accept", "application/json");
-    const retries = isReplayable(request.body) ? maxRetries : 0;
+    const retries = isReplayable(request.body) ? (request.maxRetries ?? config.maxRetries) : 0;
 
     for (let attempt = 1; ; attempt++) {
+      // Checked before every attempt, and by sleep before every wait: an aborted call sends nothing more.
+      request.signal?.throwIfAborted();
       const outcome = await attemptOnce(request, attempt);
       const canRetry = attempt <= retries;
       if ("response" in outcome) {
@@ -207,9 +218,22 @@ export function createTransport(config: TransportConfig) {
   };
 }
 
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return "an unreadable URL";
+  }
+}
+
+/** The system error code or message of a fetch failure; a hostile error's getters cannot make it throw. */
 function describeFailure(error: unknown): string {
-  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
-  if (typeof cause?.code === "string") return cause.code;
-  if (typeof cause?.message === "string") return cause.message;
-  return error instanceof Error ? error.message : String(error);
+  try {
+    const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
+    if (typeof cause?.code === "string") return cause.code;
+    if (typeof cause?.message === "string") return cause.message;
+    return error instanceof Error ? error.message : String(error);
+  } catch {
+    return "the fetch function failed";
+  }
 }

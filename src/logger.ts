@@ -1,0 +1,85 @@
+// Where diagnostics go: the caller's logger, or the console at the level MOTHERDUCK_REST_LOG names. Whatever
+// the destination, each line is scrubbed first, and a logger that fails can never fail a call.
+import type { Issue } from "./validation/schema.js";
+import { redactDeep } from "./redact.js";
+import type { Redactor } from "./redact.js";
+
+/**
+ * Receives the client's diagnostics: one call per event, with a one-line message and the same facts as
+ * fields. It never receives a secret, and whatever it throws is ignored. `logger: console` works.
+ */
+export interface Logger {
+  /** Each attempt (method, path, status, attempt, duration) and each retry wait. */
+  debug?(message: string, fields?: Record<string, unknown>): void;
+  /** Something that will probably not work as meant, such as a read-scaling token that cannot work yet (S5). */
+  warn?(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** The levels MOTHERDUCK_REST_LOG accepts; `warn` when it is not set. */
+export const LOG_LEVELS = ["debug", "warn", "off"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+const LOG_METHODS = ["debug", "warn"] as const;
+const PREFIX = "motherduck-rest";
+
+/** Problems with a `logger` option: it must be an object whose `debug` and `warn`, if present, are functions. */
+export function checkLogger(logger: unknown): Issue[] {
+  if (logger === undefined) return [];
+  if (typeof logger !== "object" || logger === null) return [{ path: "logger", message: "must be an object" }];
+  const issues: Issue[] = [];
+  for (const method of LOG_METHODS) {
+    let value: unknown;
+    try {
+      value = (logger as Record<string, unknown>)[method];
+    } catch {
+      issues.push({ path: `logger.${method}`, message: "could not be read (its getter threw)" });
+      continue;
+    }
+    if (value !== undefined && typeof value !== "function") {
+      issues.push({ path: `logger.${method}`, message: "must be a function" });
+    }
+  }
+  return issues;
+}
+
+/** The level named by MOTHERDUCK_REST_LOG, or an issue when it names none. */
+export function parseLogLevel(value: string | undefined): LogLevel | Issue {
+  const level = (value ?? "").trim().toLowerCase() || "warn";
+  return (LOG_LEVELS as readonly string[]).includes(level)
+    ? (level as LogLevel)
+    : { path: "MOTHERDUCK_REST_LOG", message: `must be one of ${LOG_LEVELS.join(", ")}` };
+}
+
+/** The default destination: stderr, one line per event, for the levels at or above `level`. */
+export function consoleLogger(level: LogLevel): Logger {
+  return {
+    ...(level === "debug" && { debug: (message: string) => console.error(`${PREFIX} debug: ${message}`) }),
+    ...(level !== "off" && { warn: (message: string) => console.warn(`${PREFIX} warning: ${message}`) }),
+  };
+}
+
+/**
+ * The logger the client calls. Each method exists only where the destination has one, so a disabled level
+ * costs nothing. Messages and fields are redacted; a throw, or a rejected promise, is swallowed. The
+ * console gets the message alone, so that each event stays one line.
+ */
+export function safeLogger(logger: Logger, redact: Redactor): Logger {
+  const safe: Logger = {};
+  const withFields = logger !== (globalThis as { console?: unknown }).console;
+  for (const method of LOG_METHODS) {
+    const write = logger[method];
+    if (typeof write !== "function") continue;
+    safe[method] = (message, fields) => {
+      try {
+        const result: unknown = withFields
+          ? write.call(logger, redact(message), fields && redactDeep(fields, redact))
+          : write.call(logger, redact(message));
+        if (typeof (result as { catch?: unknown } | undefined)?.catch === "function") {
+          (result as Promise<unknown>).catch(() => undefined);
+        }
+      } catch {
+        // A diagnostic that cannot be delivered must not change the call it describes.
+      }
+    };
+  }
+  return safe;
+}

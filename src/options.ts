@@ -1,0 +1,139 @@
+// Checks shared by the client's options and each call's options: an options object holds only names the
+// library knows (a typo is named, with the nearest right name), and its numbers are in range.
+import type { Issue } from "./validation/schema.js";
+
+// setTimeout fires at once for delays past 2^31 - 1 ms.
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+export const MAX_RETRIES_LIMIT = 10;
+
+// Names other SDKs use for the same thing, which edit distance alone would not find.
+const ALIASES: Record<string, string> = {
+  apikey: "token",
+  accesstoken: "token",
+  authtoken: "token",
+  bearertoken: "token",
+  auth: "token",
+  timeout: "timeoutMs",
+  retries: "maxRetries",
+};
+
+/** Levenshtein distance, for suggesting the option a typo meant. */
+export function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/** The known name a mistaken one most likely meant, if any is close. */
+export function nearestName(name: string, known: readonly string[]): string | undefined {
+  const folded = name.toLowerCase().replace(/[_-]/g, "");
+  const alias = ALIASES[folded];
+  if (alias !== undefined && known.includes(alias)) return alias;
+  let best: { name: string; distance: number } | undefined;
+  for (const candidate of known) {
+    const distance = editDistance(folded, candidate.toLowerCase());
+    if (distance <= Math.max(1, Math.floor(candidate.length / 4)) && (!best || distance < best.distance)) {
+      best = { name: candidate, distance };
+    }
+  }
+  return best?.name;
+}
+
+/** One issue for each own key of `value` that `known` does not list. */
+export function unknownKeyIssues(value: object, known: readonly string[], prefix = ""): Issue[] {
+  return Object.keys(value)
+    .filter((key) => !known.includes(key))
+    .map((key) => {
+      const suggestion = nearestName(key, known);
+      return {
+        path: `${prefix}${key}`,
+        message: `is not an option${suggestion ? ` (did you mean ${prefix}${suggestion}?)` : ""}; known: ${known.join(", ")}`,
+      };
+    });
+}
+
+export function checkWholeNumber(value: unknown, path: string, min: number, max: number): Issue[] {
+  return typeof value === "number" && Number.isInteger(value) && value >= min && value <= max
+    ? []
+    : [{ path, message: `must be a whole number from ${min} to ${max}` }];
+}
+
+export function checkTimeoutMs(value: unknown, path = "timeoutMs"): Issue[] {
+  return value === undefined ? [] : checkWholeNumber(value, path, 1, MAX_TIMEOUT_MS);
+}
+
+export function checkMaxRetries(value: unknown, path = "maxRetries"): Issue[] {
+  return value === undefined ? [] : checkWholeNumber(value, path, 0, MAX_RETRIES_LIMIT);
+}
+
+/**
+ * Reads the named fields of an options object, each behind its own guard: a getter that throws becomes
+ * an issue instead of escaping as a TypeError.
+ */
+export function readFields<K extends string>(
+  value: object,
+  keys: readonly K[],
+  prefix = "",
+): { fields: Partial<Record<K, unknown>>; issues: Issue[] } {
+  const fields: Partial<Record<K, unknown>> = {};
+  const issues: Issue[] = [];
+  for (const key of keys) {
+    try {
+      fields[key] = (value as Record<string, unknown>)[key];
+    } catch {
+      issues.push({ path: `${prefix}${key}`, message: "could not be read (its getter threw)" });
+    }
+  }
+  return { fields, issues };
+}
+
+/** Options every call takes as its last argument: per-call overrides of the client's options. */
+export interface CallOptions {
+  /**
+   * Cancels the call, including a retry wait: it then rejects with the signal's reason, as `fetch` does (for
+   * `AbortSignal.timeout()` that is a `DOMException` named "TimeoutError", not this library's TimeoutError).
+   */
+  signal?: AbortSignal;
+  /** Time allowed for each attempt of this call, in ms; overrides the client's `timeoutMs`. */
+  timeoutMs?: number;
+  /** How many times this call may be retried; overrides the client's `maxRetries` (0 turns retries off). */
+  maxRetries?: number;
+}
+
+const CALL_OPTIONS: readonly (keyof CallOptions)[] = ["signal", "timeoutMs", "maxRetries"];
+
+function isAbortSignal(value: unknown): value is AbortSignal {
+  const signal = value as AbortSignal | null;
+  return (
+    typeof signal === "object" &&
+    signal !== null &&
+    typeof signal.aborted === "boolean" &&
+    typeof signal.addEventListener === "function" &&
+    typeof signal.removeEventListener === "function"
+  );
+}
+
+/**
+ * A call's options read once, as a plain snapshot, with every problem found; the call is refused before
+ * sending when there is one.
+ */
+export function readCallOptions(options: unknown): { options: CallOptions; issues: Issue[] } {
+  if (options === undefined) return { options: {}, issues: [] };
+  if (typeof options !== "object" || options === null) {
+    return { options: {}, issues: [{ path: "options", message: "must be an object" }] };
+  }
+  const { fields, issues } = readFields(options, CALL_OPTIONS, "options.");
+  issues.push(...unknownKeyIssues(options, CALL_OPTIONS, "options."));
+  if (fields.signal !== undefined && !isAbortSignal(fields.signal)) {
+    issues.push({ path: "options.signal", message: "must be an AbortSignal" });
+  }
+  issues.push(...checkTimeoutMs(fields.timeoutMs, "options.timeoutMs"));
+  issues.push(...checkMaxRetries(fields.maxRetries, "options.maxRetries"));
+  return { options: fields as CallOptions, issues };
+}

@@ -1,0 +1,77 @@
+// The one boundary every resource call's failure crosses on its way to the caller: whatever built the error
+// (a guard, the error mapper, a rotation), its text passes the client's redactor here.
+import { MotherDuckError } from "../errors.js";
+import { redactDeep, scrubbedCause } from "../redact.js";
+import type { Redactor } from "../redact.js";
+
+/** Redacts, in place, every text an error of this library carries: message, stack, fields and cause. */
+export function scrubError(error: MotherDuckError, redact: Redactor): MotherDuckError {
+  const target = error as unknown as Record<string, unknown>;
+  error.message = redact(error.message);
+  if (typeof error.stack === "string") error.stack = redact(error.stack);
+  for (const key of Object.keys(error)) {
+    const value = target[key];
+    if (typeof value === "string" || (typeof value === "object" && value !== null)) {
+      target[key] = redactDeep(value, redact);
+    }
+  }
+  if (error.cause !== undefined) {
+    error.cause =
+      error.cause instanceof MotherDuckError ? scrubError(error.cause, redact) : scrubbedCause(error.cause, redact);
+  }
+  return error;
+}
+
+function scrubbing(redact: Redactor) {
+  return (error: unknown): never => {
+    throw error instanceof MotherDuckError ? scrubError(error, redact) : error;
+  };
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof (value as { [Symbol.asyncIterator]?: unknown } | null)?.[Symbol.asyncIterator] === "function";
+}
+
+/** An async iterable whose failures, at any step, are scrubbed as a call's are. */
+function scrubbedIterable<T>(iterable: AsyncIterable<T>, redact: Redactor): AsyncIterable<T> {
+  const scrub = scrubbing(redact);
+  return {
+    [Symbol.asyncIterator]() {
+      const iterator = iterable[Symbol.asyncIterator]();
+      return {
+        next: () => iterator.next().catch(scrub),
+        return: (value?: unknown) =>
+          iterator.return ? iterator.return(value).catch(scrub) : Promise.resolve({ done: true, value: undefined }),
+      } as AsyncIterator<T>;
+    },
+  };
+}
+
+/**
+ * The resource with each method's failures scrubbed. The caller's own abort reason is not the library's
+ * error and passes through untouched, as fetch passes it.
+ */
+export function withScrubbedErrors<R extends object>(resource: R, redact: Redactor): R {
+  const scrub = scrubbing(redact);
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, method] of Object.entries(resource)) {
+    if (typeof method !== "function") {
+      wrapped[name] = method;
+      continue;
+    }
+    const call = (...args: unknown[]) => {
+      let result: unknown;
+      try {
+        result = method(...args);
+      } catch (error) {
+        return scrub(error);
+      }
+      if (result instanceof Promise) return result.catch(scrub);
+      return isAsyncIterable(result) ? scrubbedIterable(result, redact) : result;
+    };
+    // Stack traces and util.inspect name the method, not the wrapper.
+    Object.defineProperty(call, "name", { value: name });
+    wrapped[name] = call;
+  }
+  return wrapped as R;
+}
