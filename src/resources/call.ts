@@ -59,7 +59,7 @@ export function guardScope(context: ResourceContext, operationId: OperationId, t
   // The table speaks with full knowledge; the client knows only the list it was given and what it created.
   const reason =
     decision.rule === "S3"
-      ? `"${target}" is neither you nor in identity.serviceAccounts (the service accounts this client was told of ` +
+      ? `"${target}" is not you and not in identity.serviceAccounts (the service accounts this client was told of ` +
         `or created), and the API never creates tokens for another member`
       : decision.reason;
   throw new TokenScopeError(decision.rule, reason);
