@@ -1,5 +1,6 @@
 // A local MotherDuck REST API for tests, demos and anyone without an account. It keeps state and
 // enforces the token-scope table, which stateless mock servers cannot.
+import { setMaxListeners } from "node:events";
 import type { AddressInfo } from "node:net";
 import type { Role } from "../scope.js";
 import { Store } from "./store.js";
@@ -80,6 +81,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const memberToken = addUser({ username: "bob", role: "member" }).token;
 
   const closing = new AbortController();
+  // Each delayed request listens for the close: many at once are expected, not a leak.
+  setMaxListeners(0, closing.signal);
   const server = createEmulatorServer(store, {
     ...(options.onExchange && { onExchange: options.onExchange }),
     ...(nextFault && { nextFault }),

@@ -168,7 +168,11 @@ async function handle(store: Store, request: IncomingMessage, options: ServerOpt
   const target = (request.url ?? "/").split("?")[0]!;
   if (fault?.status) {
     const found = routeQuietly(request.method ?? "GET", target);
-    return { reply: faultReply({ ...fault, status: fault.status }), operationId: found?.route.operationId };
+    return {
+      reply: faultReply({ ...fault, status: fault.status }),
+      operationId: found?.route.operationId,
+      path: found?.path,
+    };
   }
   const found = match(request.method ?? "GET", target.split("/").slice(1));
   if (!found) return { reply: "unrouted" };
