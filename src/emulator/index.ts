@@ -1,12 +1,18 @@
 // A local MotherDuck REST API for tests, demos and anyone without an account. It keeps state and
 // enforces the token-scope table, which stateless mock servers cannot.
+import { setMaxListeners } from "node:events";
 import type { AddressInfo } from "node:net";
 import type { Role } from "../scope.js";
 import { Store } from "./store.js";
 import { createEmulatorServer } from "./server.js";
 import type { Exchange } from "./server.js";
+import { createFaults } from "./faults.js";
+import type { FaultOptions } from "./faults.js";
 
+/** One request and the emulator's answer to it, as `onExchange` sees it. */
 export type { Exchange };
+/** The faults `startEmulator({ faults })` can inject: shares of 429s and 503s, and delays. */
+export type { FaultOptions };
 
 /** Options of startEmulator. */
 export interface EmulatorOptions {
@@ -14,8 +20,23 @@ export interface EmulatorOptions {
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
-  /** Called after each answer, with the request and the answer: for tests that check the traffic. */
+  /**
+   * Called after each answer, with the request and the answer: for tests that check the traffic. A hook
+   * that throws or rejects never stops the emulator: its first failure is reported on stderr.
+   */
   onExchange?: (exchange: Exchange) => void;
+  /**
+   * Faults to inject, for tests of your own retry code. Each request draws at random whether it is
+   * answered `429` (with `Retry-After`) or `503`, and whether it is delayed; a faulted request is answered
+   * before authentication and changes nothing. Pass a `seed` to meet the same faults on every run.
+   * Nonsense (a share outside 0 to 1, a negative delay, an unknown option) throws a RangeError.
+   *
+   * @example
+   * ```ts
+   * await startEmulator({ faults: { rate429: 0.2, retryAfterSeconds: 0, delayMs: [10, 50], seed: 1 } });
+   * ```
+   */
+  faults?: FaultOptions;
 }
 
 /** A running emulator. */
@@ -30,15 +51,19 @@ export interface Emulator {
   addUser(user: { username: string; role: Role; organization?: string }): { token: string };
   /** Moves the emulator's clock forward, so that tokens expire without waiting. */
   advanceTime(seconds: number): void;
+  /** Stops the server: open connections are closed and delayed requests dropped. Resolves once it has stopped. */
   close(): Promise<void>;
 }
 
 /**
  * Starts a local MotherDuck REST API on loopback, seeded with organization "acme": `alice` (Admin) and `bob`
  * (Member), each with a read/write token. It enforces the spec's rules, revocation, expiry and the scope
- * table (S1 to S4), so tests of your own code meet the same refusals the real API gives.
+ * table (S1 to S4), so tests of your own code meet the same refusals the real API gives. Every answer
+ * carries a fresh `x-request-id`.
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  // Checked before anything starts, so that bad options leave no server behind.
+  const nextFault = createFaults(options.faults);
   const store = new Store();
   const addUser = ({
     username,
@@ -55,7 +80,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const adminToken = addUser({ username: "alice", role: "admin" }).token;
   const memberToken = addUser({ username: "bob", role: "member" }).token;
 
-  const server = createEmulatorServer(store, options.onExchange);
+  const closing = new AbortController();
+  // Each delayed request listens for the close: many at once are expected, not a leak.
+  setMaxListeners(0, closing.signal);
+  const server = createEmulatorServer(store, {
+    ...(options.onExchange && { onExchange: options.onExchange }),
+    ...(nextFault && { nextFault }),
+    closed: closing.signal,
+  });
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -70,6 +102,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     addUser,
     advanceTime: (seconds) => store.advance(seconds),
     close() {
+      closing.abort();
       server.closeAllConnections();
       return new Promise((resolve) => server.close(() => resolve()));
     },

@@ -13,6 +13,18 @@ export interface TokenClaims {
 
 const HEADER = Buffer.from(JSON.stringify({ alg: "HS256", typ: "JWT" })).toString("base64url");
 
+/**
+ * Whether `signature` is exactly the canonical base64url text of `expected`. Decoding it first would be
+ * lenient: Node skips characters outside the alphabet (`!`, `=`) and ignores a last character's padding
+ * bits, so several texts decode to one signature. A real server compares the token it issued, character
+ * for character; so does this, in constant time.
+ */
+function isExactSignature(signature: string, expected: Buffer): boolean {
+  const given = Buffer.from(signature, "utf8");
+  const wanted = Buffer.from(expected.toString("base64url"), "utf8");
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
+}
+
 export function createSigner(key: Buffer = randomBytes(32)) {
   const sign = (data: string) => createHmac("sha256", key).update(data).digest();
   return {
@@ -25,10 +37,7 @@ export function createSigner(key: Buffer = randomBytes(32)) {
       const parts = token.split(".");
       if (parts.length !== 3) return { reason: "Jwt is not in the form of Header.Payload.Signature" };
       const [header, payload, signature] = parts as [string, string, string];
-      const expected = sign(`${header}.${payload}`);
-      const given = Buffer.from(signature, "base64url");
-      if (given.length !== expected.length || !timingSafeEqual(given, expected))
-        return { reason: "Jwt signature is invalid" };
+      if (!isExactSignature(signature, sign(`${header}.${payload}`))) return { reason: "Jwt signature is invalid" };
       try {
         const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as TokenClaims;
         if (typeof claims.jti !== "string" || typeof claims.sub !== "string")

@@ -1,5 +1,6 @@
-// The emulator's HTTP layer: routing by the spec's paths, authentication, request validation, the S4
-// rule, and a check that every answer it sends matches the spec.
+// The emulator's HTTP layer: injected faults, routing by the spec's paths, authentication, the S4 rule,
+// the content type, request validation, and a check that every answer it sends matches the spec.
+import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { enums, operations } from "../rules.js";
@@ -12,6 +13,9 @@ import type { Store, TokenRecord } from "./store.js";
 import { handlers } from "./operations.js";
 import { errorReply } from "./replies.js";
 import type { Reply } from "./replies.js";
+import { faultReply } from "./faults.js";
+import type { Fault } from "./faults.js";
+import { createRedactor } from "../redact.js";
 
 interface Route {
   operationId: OperationId;
@@ -52,7 +56,7 @@ function match(method: string, segments: string[]): { route: Route; path: Record
   return undefined;
 }
 
-async function readJson(request: IncomingMessage): Promise<unknown> {
+async function readBody(request: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request as AsyncIterable<Buffer>) {
@@ -60,13 +64,42 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
     if (size > ERROR_BODY_LIMIT) throw new BadRequest("request body is too large");
     chunks.push(chunk);
   }
-  const text = Buffer.concat(chunks).toString("utf8");
-  if (text === "") return undefined;
+  return Buffer.concat(chunks);
+}
+
+function parseJson(bytes: Buffer): unknown {
+  if (bytes.length === 0) return undefined;
   try {
-    return JSON.parse(text);
+    return JSON.parse(bytes.toString("utf8"));
   } catch {
     throw new BadRequest("request body is not valid JSON");
   }
+}
+
+/** The body as JSON if it can be read as such, else undefined: for observers, never for a decision. */
+function bodyForTheRecord(request: IncomingMessage): Promise<unknown> {
+  return readBody(request).then(
+    (bytes) => {
+      try {
+        return parseJson(bytes);
+      } catch {
+        return undefined;
+      }
+    },
+    () => undefined,
+  );
+}
+
+/**
+ * Why a body's Content-Type is refused, or undefined when it is JSON. The spec takes `application/json`
+ * only (parameters such as a charset aside); a bare `fetch` with a string body sends `text/plain`, and
+ * code that passed here with it would fail against MotherDuck.
+ */
+export function contentTypeProblem(header: string | undefined): string | undefined {
+  const mediaType = header?.split(";")[0]!.trim().toLowerCase();
+  if (mediaType === "application/json") return undefined;
+  const got = header === undefined ? "none was sent" : `got ${JSON.stringify(header.slice(0, 100))}`;
+  return `must be application/json for a request with a body; ${got}`;
 }
 
 function bearer(request: IncomingMessage): string | undefined {
@@ -89,22 +122,72 @@ export interface Exchange {
   status: number;
   /** The JSON answer; undefined for an unknown route's plain-text answer. */
   responseBody: unknown;
+  /** The `x-request-id` header of the answer: fresh for each request. */
+  requestId: string;
 }
 
+/** What the server needs besides the state. */
+export interface ServerOptions {
+  /** Called after each answer; a hook that throws is reported once on stderr and the server keeps serving. */
+  onExchange?: (exchange: Exchange) => void;
+  /** The fault of each request in turn; none when absent. */
+  nextFault?: () => Fault;
+  /** Aborted when the emulator closes, so that delayed requests stop waiting. */
+  closed: AbortSignal;
+}
+
+type Answer = (Reply & { headers?: Record<string, string> }) | "unrouted";
+
 interface Handled {
-  reply: Reply | "unrouted";
+  reply: Answer;
   operationId?: OperationId;
   path?: Record<string, string>;
   body?: unknown;
 }
 
-async function handle(store: Store, request: IncomingMessage): Promise<Handled> {
+function wait(ms: number, closed: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (closed.aborted) return reject(closed.reason);
+    const stop = () => {
+      clearTimeout(timer);
+      reject(closed.reason);
+    };
+    const timer = setTimeout(() => {
+      closed.removeEventListener("abort", stop);
+      resolve();
+    }, ms);
+    closed.addEventListener("abort", stop, { once: true });
+  });
+}
+
+async function handle(store: Store, request: IncomingMessage, options: ServerOptions): Promise<Handled> {
+  // Faults come first, before routing and authentication: a rate limiter or a gateway in front of the API
+  // answers without reading the request, so a faulted request can never change state.
+  const fault = options.nextFault?.();
+  if (fault && fault.delayMs > 0) await wait(fault.delayMs, options.closed);
   const target = (request.url ?? "/").split("?")[0]!;
+  if (fault?.status) {
+    const found = routeQuietly(request.method ?? "GET", target);
+    return {
+      reply: faultReply({ ...fault, status: fault.status }),
+      operationId: found?.route.operationId,
+      path: found?.path,
+    };
+  }
   const found = match(request.method ?? "GET", target.split("/").slice(1));
   if (!found) return { reply: "unrouted" };
   const { route, path } = found;
   const reply = await answer(store, request, route, path);
   return { ...reply, operationId: route.operationId, path };
+}
+
+/** The route of a request whose answer is already decided: a malformed path just has none. */
+function routeQuietly(method: string, target: string) {
+  try {
+    return match(method, target.split("/").slice(1));
+  } catch {
+    return undefined;
+  }
 }
 
 async function answer(
@@ -114,25 +197,33 @@ async function answer(
   path: Record<string, string>,
 ): Promise<{ reply: Reply; body?: unknown }> {
   const reply = (r: Reply, body?: unknown) => ({ reply: r, body });
+  // Decided without the body; it is read afterwards only so that observers see what was sent.
+  const refuse = async (r: Reply) => reply(r, await bodyForTheRecord(request));
   const secret = bearer(request);
-  if (!secret) return reply(errorReply(401, "Invalid Credentials: no bearer token"));
+  if (!secret) return refuse(errorReply(401, "Invalid Credentials: no bearer token"));
   const auth = store.authenticate(secret);
-  if ("reason" in auth) return reply(errorReply(401, `Invalid Credentials: ${auth.reason}`));
-  const body = await readJson(request);
-  const rules = operations[route.operationId];
-  const issues = checkRequest(rules, { path, body }, "allow");
-  if (issues.length) return reply(errorReply(400, "Bad Request", issues), body);
+  if ("reason" in auth) return refuse(errorReply(401, `Invalid Credentials: ${auth.reason}`));
   if (isReadScaling(auth.token)) {
-    // S4 comes first: a read-scaling token learns nothing, not even whether the target exists.
+    // S4 comes before the request is looked at: a read-scaling token learns nothing, not even whether its
+    // body or its target is valid.
     const decision = decideScope(actionOf[route.operationId], {
       caller: auth.user.username,
       callerIsReadScaling: true,
       target: "",
     });
     if (decision.outcome === "deny") {
-      return reply(errorReply(403, `Unauthorized: ${decision.reason} (rule ${decision.rule})`), body);
+      return refuse(errorReply(403, `Unauthorized: ${decision.reason} (rule ${decision.rule})`));
     }
   }
+  const bytes = await readBody(request);
+  const refusedType = bytes.length > 0 ? contentTypeProblem(request.headers["content-type"]) : undefined;
+  if (refusedType) {
+    return reply(errorReply(400, "Bad Request", [{ path: "headers.content-type", message: refusedType }]));
+  }
+  const body = parseJson(bytes);
+  const rules = operations[route.operationId];
+  const issues = checkRequest(rules, { path, body }, "allow");
+  if (issues.length) return reply(errorReply(400, "Bad Request", issues), body);
   const handled = handlers[route.operationId]({ store, caller: auth.user, path, body });
   if (handled.status === rules.successStatus && "response" in rules) {
     const problems = checkValue(rules.response, handled.body, "response", { unknownProperties: "allow" });
@@ -146,30 +237,77 @@ async function answer(
   return reply(handled, body);
 }
 
-function send(response: ServerResponse, reply: Reply | "unrouted"): void {
+function send(response: ServerResponse, reply: Answer, requestId: string): void {
   if (reply === "unrouted") {
     // As the real API does: an unknown route answers plain text, with no JSON error code.
-    response.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("Not Found");
+    response
+      .writeHead(404, { "content-type": "text/plain; charset=utf-8", "x-request-id": requestId })
+      .end("Not Found");
     return;
   }
   const text = JSON.stringify(reply.body);
   response
-    .writeHead(reply.status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) })
+    .writeHead(reply.status, {
+      ...reply.headers,
+      "content-type": "application/json",
+      "content-length": Buffer.byteLength(text),
+      "x-request-id": requestId,
+    })
     .end(text);
 }
 
-export function createEmulatorServer(store: Store, onExchange?: (exchange: Exchange) => void): Server {
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === "function";
+}
+
+/**
+ * Calls the test hook so that its failure, thrown or rejected, never reaches the server: a hook that fails
+ * is reported on stderr the first time only, since it would otherwise fail the same way on every request.
+ */
+function guardHook(hook: ((exchange: Exchange) => void) | undefined): (exchange: Exchange) => void {
+  if (!hook) return () => {};
+  let reported = false;
+  // The exchange carries minted tokens, and a failed assertion may quote it.
+  const redact = createRedactor([]);
+  const report = (error: unknown) => {
+    if (reported) return;
+    reported = true;
+    const what = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    process.stderr.write(
+      `motherduck-rest emulator: the onExchange hook failed (${redact(what)}); the emulator goes on serving ` +
+        "and reports no further failures of the hook\n",
+    );
+  };
+  return (exchange) => {
+    try {
+      // Typed as returning nothing, but an async hook returns a promise that may reject.
+      const result = hook(exchange) as unknown;
+      if (isThenable(result)) result.then(undefined, report);
+    } catch (error) {
+      report(error);
+    }
+  };
+}
+
+export function createEmulatorServer(store: Store, options: ServerOptions): Server {
+  const onExchange = guardHook(options.onExchange);
   return createServer((request, response) => {
-    handle(store, request)
-      .catch((error: unknown): Handled => ({
-        reply:
-          error instanceof BadRequest
-            ? errorReply(400, `Bad Request: ${error.message}`)
-            : errorReply(500, "Internal Error"),
-      }))
-      .then(({ reply, operationId, path, body }) => {
-        send(response, reply);
-        onExchange?.({
+    const requestId = randomUUID();
+    handle(store, request, options)
+      .catch((error: unknown): Handled | undefined => {
+        if (options.closed.aborted) return undefined;
+        return {
+          reply:
+            error instanceof BadRequest
+              ? errorReply(400, `Bad Request: ${error.message}`)
+              : errorReply(500, "Internal Error"),
+        };
+      })
+      .then((handled) => {
+        if (!handled) return void response.destroy();
+        const { reply, operationId, path, body } = handled;
+        send(response, reply, requestId);
+        onExchange({
           method: request.method ?? "",
           url: request.url ?? "",
           operationId,
@@ -177,7 +315,10 @@ export function createEmulatorServer(store: Store, onExchange?: (exchange: Excha
           requestBody: body,
           status: reply === "unrouted" ? 404 : reply.status,
           responseBody: reply === "unrouted" ? undefined : reply.body,
+          requestId,
         });
-      });
+      })
+      // Nothing a request does may take the process down: a socket gone mid-answer just ends it.
+      .catch(() => response.destroy());
   });
 }
