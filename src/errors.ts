@@ -40,6 +40,7 @@ export class TokenScopeError extends ValidationError {
   static {
     named(this, "TokenScopeError");
   }
+  /** The id of the rule that refused the call, from the README's scope table: "S2", "S3", … */
   readonly rule: ScopeRule;
   constructor(rule: ScopeRule, reason: string, path = "username") {
     super([{ path, message: reason }], `Refused by token-scope rule ${rule}: ${reason}`);

@@ -110,9 +110,18 @@ export function decideScope(action: ScopedAction, facts: ScopeFacts): ScopeDecis
 
 /** What a client may declare about the identity its token belongs to. */
 export interface Identity {
+  /** The exact username the token belongs to: calls on it are your own (S1). */
   username: string;
+  /**
+   * Your role in the organization. `"member"` refuses admin calls on anyone else before sending (S2);
+   * `"admin"` or left out lets the server decide.
+   */
   role?: Role;
-  /** Every service account of the organization. When given, token creation for anyone else is refused by S3. */
+  /**
+   * The service accounts of the organization that you want to mint tokens for. When given, token creation for
+   * anyone else is refused by S3. A service account the client creates joins this list for the client's
+   * lifetime (the array you passed is not changed), and one it deletes leaves it.
+   */
   serviceAccounts?: readonly string[];
 }
 
