@@ -1,7 +1,9 @@
 export { createMotherDuckClient } from "./client.js";
+export { EMBED_IFRAME_SANDBOX, EMBED_ORIGIN, EMBED_SESSION_LIFETIME_MS, embedUrl } from "./embed.js";
 export type { MotherDuckClient } from "./client.js";
-export type { ClientOptions, Logger, FetchFunction } from "./config.js";
-export type { CallOptions } from "./resources/context.js";
+export type { ClientOptions, FetchFunction } from "./config.js";
+export type { Logger } from "./logger.js";
+export type { CallOptions } from "./options.js";
 export type { TokensResource } from "./resources/tokens.js";
 export type { UsersResource } from "./resources/users.js";
 export type { Identity, Role, ScopeRule, ScopeDecision, ScopeFacts, ScopedAction } from "./scope.js";
