@@ -130,7 +130,7 @@ both of organization "acme"; status lines go to stderr. It keeps running until i
   --port <n>           the port to listen on (default 4010; 0 picks a free one)
   --host <address>     the address to listen on (default 127.0.0.1)
 
-  motherduck-rest emulator --port 0 > emulator.env &    then    source emulator.env
+  motherduck-rest emulator --port 0 > emulator.env &    and, once it says "listening": source emulator.env
 `,
   help: `Usage: motherduck-rest help [<command>]
 
