@@ -77,7 +77,8 @@ describe("motherduck-rest emulator", () => {
     }
   });
 
-  it("its usage lists --host", async () => {
+  it("its usage lists --host, in its own page and in the overview", async () => {
+    expect((await runCli(["--help"])).stdout).toContain("motherduck-rest emulator [--port <n>] [--host <address>]");
     const result = await runCli(["emulator", "--help"]);
     expect(result.stdout).toMatch(/Usage: motherduck-rest emulator \[--port <n>\] \[--host <address>\]/);
     expect(result.stdout).toMatch(/--host <address>/);
