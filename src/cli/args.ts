@@ -1,7 +1,7 @@
 // Flags in the CLI's own words. Node's parseArgs reads the command line; every mistake it would report
 // in its own text is found here from its tokens and said plainly, naming the flag.
 import { parseArgs } from "node:util";
-import { line } from "./terminal-safe.js";
+import { line } from "../printable.js";
 import { didYouMean } from "./suggest.js";
 
 export type FlagSpec = Record<string, { type: "string" | "boolean"; short?: string }>;

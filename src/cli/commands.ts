@@ -12,7 +12,7 @@ import { parseDuration } from "./duration.js";
 import { runEmulator } from "./emulator-command.js";
 import { EXIT_FAILED, ReportedFailure, tokenTable } from "./output.js";
 import { shellQuote } from "./shell.js";
-import { jsonText, line } from "./terminal-safe.js";
+import { jsonText, line } from "../printable.js";
 
 export interface CommandContext {
   values: FlagValues;

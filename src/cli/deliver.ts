@@ -5,7 +5,7 @@ import type { Token } from "../types.js";
 import { UsageError } from "./args.js";
 import { EXIT_FAILED, ReportedFailure } from "./output.js";
 import { shellQuote } from "./shell.js";
-import { jsonText, line } from "./terminal-safe.js";
+import { jsonText, line } from "../printable.js";
 
 /** The CLI's output, as commands see it: only the boundary in main.ts writes. */
 export interface Output {

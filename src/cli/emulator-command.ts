@@ -6,7 +6,7 @@ import { UsageError } from "./args.js";
 import type { Output } from "./deliver.js";
 import { EXIT_FAILED, ReportedFailure } from "./output.js";
 import { shellQuote } from "./shell.js";
-import { line } from "./terminal-safe.js";
+import { line } from "../printable.js";
 
 export const DEFAULT_EMULATOR_PORT = 4010;
 

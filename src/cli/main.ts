@@ -1,5 +1,5 @@
 // argv → command → output. This file finds the command, reads its flags and owns the output boundary:
-// everything printed passes through terminal-safe.ts, except a secret, which deliver.ts writes unaltered.
+// everything printed passes through printable.ts, except a secret, which deliver.ts writes unaltered.
 import { createMotherDuckClient } from "../client.js";
 import { VERSION } from "../generated/version.js";
 import { parseFlags, UsageError } from "./args.js";
@@ -10,7 +10,7 @@ import { HELP } from "./help.js";
 import { EXIT_OK, EXIT_REFUSED, describeFailure, exitCodeFor } from "./output.js";
 import type { Io } from "./output.js";
 import { didYouMean } from "./suggest.js";
-import { line, terminalSafeLines } from "./terminal-safe.js";
+import { line, terminalSafeLines } from "../printable.js";
 
 const common: FlagSpec = { "base-url": { type: "string" }, help: { type: "boolean", short: "h" } };
 const HELP_FLAGS = new Set(["--help", "-h"]);

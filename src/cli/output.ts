@@ -11,7 +11,7 @@ import {
   ValidationError,
 } from "../errors.js";
 import { UsageError } from "./args.js";
-import { line, terminalSafe } from "./terminal-safe.js";
+import { line, terminalSafe } from "../printable.js";
 
 export { UsageError };
 

@@ -1,5 +1,6 @@
-// What reaches a terminal from the CLI: text that came from the server or from input cannot move the
-// cursor, erase lines, retitle the window or ring the bell, because every control character is escaped.
+// What reaches a terminal, from the CLI or from a printed error: text that came from the server or from input
+// cannot move the cursor, erase lines, retitle the window or ring the bell, because every control character is
+// escaped.
 
 // C0 (U+0000–U+001F), DEL (U+007F) and C1 (U+0080–U+009F): a terminal acts on all of them.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
