@@ -10,7 +10,7 @@ import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { withoutExtensions } from "./helpers/extensions.js";
+import { asPublished } from "./helpers/extensions.js";
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, "..");
@@ -25,15 +25,15 @@ const fixtures = new Map<string, { type: string; body: string }>();
 function published(change: (spec: any) => void = () => undefined) {
   return (async () => {
     const spec = parse(await readFile(join(root, "openapi.yaml"), "utf8"));
-    const upstream = withoutExtensions(spec);
+    const upstream = asPublished(spec);
     upstream.info = { title: "MotherDuck REST API", version: "1.0.0" };
     for (const item of Object.values<any>(upstream.paths)) {
       for (const op of Object.values<any>(item)) op.description = "Upstream words";
     }
-    upstream.paths["/v1/active_accounts"] = {
+    upstream.paths["/v1/databases"] = {
       get: {
-        operationId: "ducklings-getActiveAccounts",
-        tags: ["ducklings"],
+        operationId: "databases-list",
+        tags: ["databases"],
         responses: { "200": { description: "ok" } },
       },
     };
@@ -97,7 +97,7 @@ describe("npm run spec:pull", () => {
     const result = await pull("same.json");
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(
-      "Published but not supported by this client (left out): ducklings-getActiveAccounts",
+      "Published but not supported by this client (left out): databases-list",
     );
     expect(result.stdout).toContain("Unchanged: users-createToken");
     expect(result.stdout).not.toContain("Changed:");
@@ -106,7 +106,7 @@ describe("npm run spec:pull", () => {
     expect(createToken.description).toMatch(/Token creation scope/);
     expect(createToken["x-codeSamples"]).toHaveLength(3);
     expect(JSON.stringify(pulled.paths["/v1/users"].post)).toContain("x-pattern-message");
-    expect(pulled.paths["/v1/active_accounts"]).toBeUndefined();
+    expect(pulled.paths["/v1/databases"]).toBeUndefined();
   });
 
   it("reports a changed bound and enum, and the generated rules follow", async () => {

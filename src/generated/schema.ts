@@ -335,7 +335,10 @@ export interface operations {
                             /** @description Time token was originally created */
                             created_ts: string;
                             read_only: boolean;
-                            /** @enum {string} */
+                            /**
+                             * @description `read_write` (the default): a read/write token. `read_scaling`: a read-scaling token, which connects to eventually consistent read-only replicas and never makes admin calls.
+                             * @enum {string}
+                             */
                             token_type: "read_write" | "read_scaling";
                         }[];
                     };
@@ -361,10 +364,15 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description token expiration in seconds */
+                    /**
+                     * @description token expiration in seconds
+                     *
+                     *     At least 5 minutes and at most one year (365 days). Leave `ttl` out and the token never expires: it stays valid until it is revoked.
+                     */
                     ttl?: number;
                     name: string;
                     /**
+                     * @description `read_write` (the default): a read/write token. `read_scaling`: a read-scaling token, which connects to eventually consistent read-only replicas and never makes admin calls.
                      * @default read_write
                      * @enum {string}
                      */
@@ -390,7 +398,10 @@ export interface operations {
                         /** @description Time token was originally created */
                         created_ts: string;
                         read_only: boolean;
-                        /** @enum {string} */
+                        /**
+                         * @description `read_write` (the default): a read/write token. `read_scaling`: a read-scaling token, which connects to eventually consistent read-only replicas and never makes admin calls.
+                         * @enum {string}
+                         */
                         token_type: "read_write" | "read_scaling";
                     };
                 };
