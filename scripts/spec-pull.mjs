@@ -77,9 +77,8 @@ export function parseSpec(text, source) {
 function operationsOf(spec) {
   const found = new Map();
   for (const [path, item] of Object.entries(spec.paths ?? {})) {
-    for (const method of METHODS) {
-      const op = item?.[method];
-      if (op?.operationId) found.set(op.operationId, { path, method, op });
+    for (const [method, op] of Object.entries(item ?? {})) {
+      if (METHODS.includes(method) && op?.operationId) found.set(op.operationId, { path, method, op });
     }
   }
   return found;
@@ -87,14 +86,15 @@ function operationsOf(spec) {
 
 /**
  * Copies every x- key of `from` onto the same place in `to`, wherever both have that place. Provenance keys
- * belong to whoever supplied the node, and a node from the provider is replaced whole by upstream's version.
+ * (x-source, x-evidence) belong to whoever supplied the node and are not carried: upstream's node replaces the
+ * provider's. Rules OpenAPI cannot state (x-max-json-bytes) are this project's and stay.
  */
 function carryExtensions(from, to) {
   if (!from || !to || typeof from !== "object" || typeof to !== "object") return;
   for (const [key, value] of Object.entries(from)) {
     if (PROVENANCE_KEYS.has(key)) continue;
     if (key.startsWith("x-")) to[key] = structuredClone(value);
-    else if (key in to && !isFromProvider(value)) carryExtensions(value, to[key]);
+    else if (key in to) carryExtensions(value, to[key]);
   }
 }
 
@@ -121,6 +121,17 @@ function applyAddenda(node) {
   if (!node || typeof node !== "object") return;
   if (typeof node[ADDENDUM_KEY] === "string") node.description = withAddendum(node.description, node[ADDENDUM_KEY]);
   for (const child of Object.values(node)) applyAddenda(child);
+}
+
+/** `next` with its keys, at every depth, in the order `model` has them, then the rest: a pull should not reshuffle the file. */
+function inOrderOf(model, next) {
+  if (!model || !next || typeof model !== "object" || typeof next !== "object") return next;
+  if (Array.isArray(next)) return next.map((item, i) => inOrderOf(Array.isArray(model) ? model[i] : undefined, item));
+  const keys = [
+    ...Object.keys(model).filter((key) => key in next),
+    ...Object.keys(next).filter((key) => !(key in model)),
+  ];
+  return Object.fromEntries(keys.map((key) => [key, inOrderOf(model[key], next[key])]));
 }
 
 /** Points each response equal to one of `components.responses` at it, as this project's spec does. */
@@ -191,7 +202,7 @@ export function merge(current, upstream, { add = [] } = {}) {
       for (const [key, child] of Object.entries(op)) if (!OURS.has(key)) applyAddenda(child);
   }
   shareResponses(merged);
-  return merged;
+  return inOrderOf(current, merged);
 }
 
 // Extensions that are part of the contract: the generator turns them into rules.

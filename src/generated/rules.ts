@@ -23,7 +23,13 @@ export const operations = {
           "type": "string",
           "minLength": 1,
           "maxLength": 255,
-          "notMessage": "a reserved name"
+          "notMessage": "a reserved name",
+          "not": {
+            "enum": [
+              "MotherDuck Extension",
+              "MotherDuck Flights"
+            ]
+          }
         },
         "token_type": {
           "type": "string",
@@ -32,6 +38,11 @@ export const operations = {
             "read_scaling"
           ],
           "default": "read_write"
+        },
+        "description": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 1000
         }
       },
       "required": [
@@ -67,6 +78,10 @@ export const operations = {
             "read_write",
             "read_scaling"
           ]
+        },
+        "description": {
+          "type": "string",
+          "nullable": true
         }
       },
       "required": [
@@ -117,6 +132,10 @@ export const operations = {
                   "read_write",
                   "read_scaling"
                 ]
+              },
+              "description": {
+                "type": "string",
+                "nullable": true
               }
             },
             "required": [
@@ -192,6 +211,82 @@ export const operations = {
       ]
     }
   },
+  "users-list": {
+    "method": "get",
+    "path": "/v1/users",
+    "pathParams": {},
+    "queryParams": {
+      "is_service_account": {
+        "type": "boolean"
+      },
+      "is_deprovisioned": {
+        "type": "boolean"
+      },
+      "limit": {
+        "type": "integer"
+      },
+      "page_token": {
+        "type": "string"
+      }
+    },
+    "successStatus": 200,
+    "response": {
+      "type": "object",
+      "properties": {
+        "users": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "properties": {
+              "id": {
+                "type": "string"
+              },
+              "username": {
+                "type": "string"
+              },
+              "email": {
+                "type": "string"
+              },
+              "first_name": {
+                "type": "string",
+                "nullable": true
+              },
+              "last_name": {
+                "type": "string",
+                "nullable": true
+              },
+              "is_service_account": {
+                "type": "boolean"
+              },
+              "is_deprovisioned": {
+                "type": "boolean"
+              },
+              "roles": {
+                "type": "array",
+                "items": {
+                  "type": "string"
+                }
+              }
+            },
+            "required": [
+              "id",
+              "username"
+            ]
+          }
+        },
+        "total_count": {
+          "type": "integer"
+        },
+        "next_page_token": {
+          "type": "string",
+          "nullable": true
+        }
+      },
+      "required": [
+        "users"
+      ]
+    }
+  },
   "users-delete": {
     "method": "delete",
     "path": "/v1/users/{username}",
@@ -211,6 +306,348 @@ export const operations = {
       },
       "required": [
         "username"
+      ]
+    }
+  },
+  "dashboards-createEmbedSession": {
+    "method": "post",
+    "path": "/v1/dives/{dive_id}/embed-session",
+    "pathParams": {
+      "dive_id": {
+        "type": "string",
+        "format": "uuid"
+      }
+    },
+    "body": {
+      "type": "object",
+      "properties": {
+        "username": {
+          "type": "string",
+          "maxLength": 255
+        },
+        "session_hint": {
+          "type": "string",
+          "minLength": 1
+        },
+        "session_name": {
+          "type": "string",
+          "minLength": 1
+        },
+        "version": {
+          "type": "integer",
+          "minimum": 1
+        },
+        "required_resources": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "properties": {
+              "url": {
+                "type": "string",
+                "minLength": 1
+              },
+              "alias": {
+                "type": "string"
+              }
+            },
+            "required": [
+              "url"
+            ]
+          },
+          "maxJsonBytes": 8192
+        },
+        "initial_state": {
+          "type": "object",
+          "additionalProperties": true,
+          "maxJsonBytes": 65536
+        }
+      },
+      "required": [
+        "username"
+      ],
+      "not": {
+        "required": [
+          "session_name",
+          "session_hint"
+        ]
+      }
+    },
+    "bodyRequired": true,
+    "successStatus": 200,
+    "response": {
+      "type": "object",
+      "properties": {
+        "session": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "session"
+      ]
+    }
+  },
+  "ducklings-getActiveAccounts": {
+    "method": "get",
+    "path": "/v1/active_accounts",
+    "pathParams": {},
+    "successStatus": 200,
+    "response": {
+      "type": "object",
+      "properties": {
+        "accounts": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "properties": {
+              "username": {
+                "type": "string"
+              },
+              "ducklings": {
+                "type": "array",
+                "items": {
+                  "type": "object",
+                  "properties": {
+                    "id": {
+                      "type": "string"
+                    },
+                    "type": {
+                      "type": "string"
+                    },
+                    "status": {
+                      "type": "string"
+                    }
+                  },
+                  "required": [
+                    "id",
+                    "type",
+                    "status"
+                  ]
+                }
+              }
+            },
+            "required": [
+              "username",
+              "ducklings"
+            ]
+          }
+        }
+      },
+      "required": [
+        "accounts"
+      ]
+    }
+  },
+  "ducklings-getDucklingConfigForUser": {
+    "method": "get",
+    "path": "/v1/users/{username}/instances",
+    "pathParams": {
+      "username": {
+        "type": "string",
+        "maxLength": 255
+      }
+    },
+    "successStatus": 200,
+    "response": {
+      "type": "object",
+      "properties": {
+        "read_write": {
+          "type": "object",
+          "properties": {
+            "instance_size": {
+              "type": "string",
+              "enum": [
+                "pulse",
+                "standard",
+                "jumbo",
+                "mega",
+                "giga"
+              ]
+            },
+            "cooldown_seconds": {
+              "type": "integer",
+              "minimum": 60,
+              "maximum": 86400
+            }
+          },
+          "required": [
+            "instance_size"
+          ]
+        },
+        "read_scaling": {
+          "type": "object",
+          "properties": {
+            "instance_size": {
+              "type": "string",
+              "enum": [
+                "pulse",
+                "standard",
+                "jumbo",
+                "mega",
+                "giga"
+              ]
+            },
+            "flock_size": {
+              "type": "number",
+              "minimum": 0,
+              "maximum": 64
+            },
+            "cooldown_seconds": {
+              "type": "integer",
+              "minimum": 60,
+              "maximum": 86400
+            }
+          },
+          "required": [
+            "instance_size",
+            "flock_size"
+          ]
+        }
+      },
+      "required": [
+        "read_write",
+        "read_scaling"
+      ]
+    }
+  },
+  "ducklings-setDucklingConfigForUser": {
+    "method": "put",
+    "path": "/v1/users/{username}/instances",
+    "pathParams": {
+      "username": {
+        "type": "string",
+        "maxLength": 255
+      }
+    },
+    "body": {
+      "type": "object",
+      "properties": {
+        "config": {
+          "type": "object",
+          "properties": {
+            "read_write": {
+              "type": "object",
+              "properties": {
+                "instance_size": {
+                  "type": "string",
+                  "enum": [
+                    "pulse",
+                    "standard",
+                    "jumbo",
+                    "mega",
+                    "giga"
+                  ]
+                },
+                "cooldown_seconds": {
+                  "type": "integer",
+                  "minimum": 60,
+                  "maximum": 86400
+                }
+              },
+              "required": [
+                "instance_size"
+              ]
+            },
+            "read_scaling": {
+              "type": "object",
+              "properties": {
+                "instance_size": {
+                  "type": "string",
+                  "enum": [
+                    "pulse",
+                    "standard",
+                    "jumbo",
+                    "mega",
+                    "giga"
+                  ]
+                },
+                "flock_size": {
+                  "type": "number",
+                  "minimum": 0,
+                  "maximum": 64
+                },
+                "cooldown_seconds": {
+                  "type": "integer",
+                  "minimum": 60,
+                  "maximum": 86400
+                }
+              },
+              "required": [
+                "instance_size",
+                "flock_size"
+              ]
+            }
+          },
+          "required": [
+            "read_write",
+            "read_scaling"
+          ]
+        }
+      },
+      "required": [
+        "config"
+      ]
+    },
+    "bodyRequired": true,
+    "successStatus": 200,
+    "response": {
+      "type": "object",
+      "properties": {
+        "read_write": {
+          "type": "object",
+          "properties": {
+            "instance_size": {
+              "type": "string",
+              "enum": [
+                "pulse",
+                "standard",
+                "jumbo",
+                "mega",
+                "giga"
+              ]
+            },
+            "cooldown_seconds": {
+              "type": "integer",
+              "minimum": 60,
+              "maximum": 86400
+            }
+          },
+          "required": [
+            "instance_size"
+          ]
+        },
+        "read_scaling": {
+          "type": "object",
+          "properties": {
+            "instance_size": {
+              "type": "string",
+              "enum": [
+                "pulse",
+                "standard",
+                "jumbo",
+                "mega",
+                "giga"
+              ]
+            },
+            "flock_size": {
+              "type": "number",
+              "minimum": 0,
+              "maximum": 64
+            },
+            "cooldown_seconds": {
+              "type": "integer",
+              "minimum": 60,
+              "maximum": 86400
+            }
+          },
+          "required": [
+            "instance_size",
+            "flock_size"
+          ]
+        }
+      },
+      "required": [
+        "read_write",
+        "read_scaling"
       ]
     }
   }
