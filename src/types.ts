@@ -33,12 +33,12 @@ export type User = UsersPage["users"][number];
 /** The filters and paging of `GET /v1/users`: `is_service_account`, `is_deprovisioned`, `limit`, `page_token`. */
 export type UsersListQuery = NonNullable<ListUsersOperation["parameters"]["query"]>;
 
-/** A user's Duckling configuration: a `read_write` half and a `read_scaling` half. */
+/** A user's Duckling configuration: a read/write half and a read-scaling half. */
 export type DucklingConfig = GetDucklingConfigOperation["responses"][200]["content"]["application/json"];
 /** The body of `PUT /v1/users/{username}/instances`: `{ config }`, a full replacement. */
 export type SetDucklingConfigBody = SetDucklingConfigOperation["requestBody"]["content"]["application/json"];
 /** One of the spec's Duckling sizes (`instance_size`). */
-export type DucklingSize = DucklingConfig["read_write"]["instance_size"];
+export type DucklingSize = DucklingConfig[keyof DucklingConfig]["instance_size"];
 
 /** An account with running Ducklings, as the preview endpoint `GET /v1/active_accounts` lists it. */
 export type ActiveAccount =

@@ -1,5 +1,6 @@
 // `npm run spec:pull` against published specs served from 127.0.0.1, into a scratch copy of the project.
 import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
 import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { Server } from "node:http";
@@ -206,6 +207,26 @@ describe("npm run spec:pull", () => {
     expect(result.stdout).toContain("Added: databases-list (GET /v1/databases)");
     expect(parse(await readFile(specPath, "utf8")).paths["/v1/databases"].get.operationId).toBe("databases-list");
   });
+
+  it.runIf(existsSync(join(root, "../shared/reference/motherduck-rest-api")))(
+    "openapi.yaml is what pulling the assembled upstream gives: a second pull changes nothing",
+    async () => {
+      const assembled = join(work, "assembled.json");
+      await run(process.execPath, [join(root, "scripts/assemble-upstream.mjs"), "--out", assembled], {
+        timeout: 30_000,
+      });
+      const before = await readFile(specPath, "utf8");
+      const result = await run(
+        process.execPath,
+        [join(root, "scripts/spec-pull.mjs"), "--from", assembled, "--spec", specPath, "--out", outDir],
+        { timeout: 60_000 },
+      );
+      expect(result.stdout.match(/^Unchanged: /gm)).toHaveLength(10);
+      expect(result.stdout).not.toMatch(/^(Changed|Added):/m);
+      expect(result.stdout).toContain("is already up to date");
+      expect(await readFile(specPath, "utf8")).toBe(before);
+    },
+  );
 
   const refusals: Array<[string, RegExp]> = [
     ["removed-operation.json", /lacks operations this client supports: users-delete/],

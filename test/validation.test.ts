@@ -1,124 +1,159 @@
+// The runtime validator enforces every keyword the generator passes into the rules, against the real rules.
 import { describe, expect, it } from "vitest";
-import { ValidationError, createMotherDuckClient } from "../src/index.js";
-import type { CreateTokenBody } from "../src/index.js";
-import { useRecordingServer } from "./helpers/recording-server.js";
-import { READ_SCALING, nameRule, ttlRule, usernameRule } from "./helpers/rules.js";
+import { operations } from "../src/rules.js";
+import { checkRequest } from "../src/validation/request.js";
+import { checkValue } from "../src/validation/schema.js";
 
-const server = useRecordingServer();
+const createToken = operations["users-createToken"];
+const embed = operations["dashboards-createEmbedSession"];
+const usersList = operations["users-list"];
+const setDucklings = operations["ducklings-setDucklingConfigForUser"];
+const DIVE = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
+const reserved = createToken.body.properties.name.not.enum;
+const requiredResourcesCap = embed.body.properties.required_resources.maxJsonBytes;
+const initialStateCap = embed.body.properties.initial_state.maxJsonBytes;
 
-const client = () => createMotherDuckClient({ token: "md-test-bearer", baseUrl: server.url, maxRetries: 0 });
-const chars = (n: number) => "x".repeat(n);
-// Code points, not UTF-16 units: each duck is two units and one character.
-const ducks = (n: number) => "🦆".repeat(n);
+const embedIssues = (body: unknown, diveId = DIVE) =>
+  checkRequest(embed, { path: { dive_id: diveId }, body }, "reject");
 
-async function refusal(username: unknown, body: unknown): Promise<ValidationError> {
-  const error = await client()
-    .tokens.create(username as string, body as CreateTokenBody)
-    .catch((e: unknown) => e);
-  expect(error).toBeInstanceOf(ValidationError);
-  expect(server.requests).toHaveLength(0);
-  return error as ValidationError;
-}
-
-async function accepted(username: string, body: CreateTokenBody): Promise<void> {
-  await client().tokens.create(username, body);
-  expect(server.requests).toHaveLength(1);
-}
-
-describe("the body is checked against the generated rules before anything is sent", () => {
-  it("ttl at each bound is sent; one past each bound is refused", async () => {
-    await accepted("alice", { name: "n", ttl: ttlRule.minimum });
-    server.requests.length = 0;
-    await accepted("alice", { name: "n", ttl: ttlRule.maximum });
-    server.requests.length = 0;
-    const below = await refusal("alice", { name: "n", ttl: ttlRule.minimum - 1 });
-    expect(below.issues).toEqual([{ path: "body.ttl", message: `must be at least ${ttlRule.minimum}` }]);
-    const above = await refusal("alice", { name: "n", ttl: ttlRule.maximum + 1 });
-    expect(above.issues).toEqual([{ path: "body.ttl", message: `must be at most ${ttlRule.maximum}` }]);
-  });
-
-  for (const ttl of [NaN, Infinity, -Infinity, "3600", null, true, {}]) {
-    it(`ttl ${String(ttl)} (${typeof ttl}) is refused`, async () => {
-      const error = await refusal("alice", { name: "n", ttl });
-      expect(error.issues).toEqual([{ path: "body.ttl", message: "must be a finite number" }]);
-    });
-  }
-
-  it("name of 1 and of the maximum length is sent; empty and one over are refused", async () => {
-    await accepted("alice", { name: chars(nameRule.minLength) });
-    server.requests.length = 0;
-    await accepted("alice", { name: chars(nameRule.maxLength) });
-    server.requests.length = 0;
-    await accepted("alice", { name: ducks(nameRule.maxLength) });
-    server.requests.length = 0;
-    expect((await refusal("alice", { name: "" })).issues).toEqual([
-      { path: "body.name", message: `must be at least ${nameRule.minLength} character long` },
-    ]);
-    expect((await refusal("alice", { name: chars(nameRule.maxLength + 1) })).issues[0]!.path).toBe("body.name");
-    expect((await refusal("alice", { name: ducks(nameRule.maxLength + 1) })).issues[0]!.path).toBe("body.name");
-  });
-
-  it("a missing or non-string name is refused", async () => {
-    expect((await refusal("alice", {})).issues).toEqual([{ path: "body.name", message: "is required" }]);
-    expect((await refusal("alice", { name: 42 })).issues).toEqual([{ path: "body.name", message: "must be a string" }]);
-  });
-
-  it("an unknown token_type is refused, naming the allowed values", async () => {
-    const error = await refusal("alice", { name: "n", token_type: "read_only" });
-    expect(error.issues).toEqual([{ path: "body.token_type", message: 'must be one of "read_write", "read_scaling"' }]);
-    await accepted("alice", { name: "n", token_type: READ_SCALING });
-  });
-
-  it("a misspelt field is refused rather than silently dropped", async () => {
-    const error = await refusal("alice", { name: "n", tll: 3600 });
-    expect(error.issues[0]).toMatchObject({ path: "body.tll" });
-    expect(error.issues[0]!.message).toMatch(/not a field/);
-  });
-
-  it("a body that is not an object is refused", async () => {
-    for (const body of [undefined, null, "name=n", ["n"]]) {
-      const error = await refusal("alice", body);
-      expect(error.issues[0]!.path).toBe("body");
+describe("not", () => {
+  it("refuses each reserved token name, exactly as MotherDuck matches it", () => {
+    for (const name of reserved) {
+      expect(checkRequest(createToken, { path: { username: "svc" }, body: { name } }, "reject")).toEqual([
+        { path: "body.name", message: `must not be ${JSON.stringify(name)} (a reserved name)` },
+      ]);
+      // no trimming and no case folding
+      for (const near of [name.toLowerCase(), `${name} `]) {
+        expect(checkRequest(createToken, { path: { username: "svc" }, body: { name: near } }, "reject")).toEqual([]);
+      }
     }
   });
 
-  it("every problem is reported at once", async () => {
-    const error = await refusal("..", { name: "", ttl: Infinity, token_type: "admin" });
-    expect(error.issues.map((i) => i.path).sort()).toEqual(["body.name", "body.token_type", "body.ttl", "username"]);
-    expect(error.message).toContain("body.ttl must be a finite number");
+  it("refuses session_name together with session_hint, and accepts either alone", () => {
+    expect(embedIssues({ username: "svc", session_name: "a", session_hint: "b" })).toEqual([
+      { path: "body", message: "must not set both session_name and session_hint" },
+    ]);
+    expect(embedIssues({ username: "svc", session_name: "a" })).toEqual([]);
+    expect(embedIssues({ username: "svc", session_hint: "b" })).toEqual([]);
   });
 });
 
-describe("the username is checked as rule S6 says", () => {
-  it(`is sent at 1 and ${usernameRule.maxLength} characters`, async () => {
-    await accepted("a", { name: "n" });
-    server.requests.length = 0;
-    await accepted(chars(usernameRule.maxLength), { name: "n" });
-    expect(server.requests[0]!.segments[2]).toBe(chars(usernameRule.maxLength));
-  });
-
-  const refused: Array<[string, unknown]> = [
-    ["empty", ""],
-    ["one over the maximum", chars(usernameRule.maxLength + 1)],
-    ["'.'", "."],
-    ["'..'", ".."],
-    ["a lone surrogate", "bob\ud800"],
-    ["not a string", 42],
-    ["undefined", undefined],
-  ];
-  for (const [label, username] of refused) {
-    it(`is refused when ${label}`, async () => {
-      const error = await refusal(username, { name: "n" });
-      expect(error.issues).toHaveLength(1);
-      expect(error.issues[0]!.path).toBe("username");
-    });
+describe("x-max-json-bytes: UTF-8 bytes of compact JSON", () => {
+  /** An array of resources whose compact JSON is exactly `bytes` long, padded with a character of `width` bytes. */
+  function resourcesOf(bytes: number, char: string) {
+    const width = new TextEncoder().encode(char).length;
+    const frame = JSON.stringify([{ url: "" }]).length;
+    const room = bytes - frame;
+    expect(room % width).toBe(0);
+    return [{ url: char.repeat(room / width) }];
   }
 
-  it("is never trimmed or case-folded", async () => {
-    for (const username of [" bob ", "BoB"]) {
-      server.requests.length = 0;
-      await accepted(username, { name: "n" });
-      expect(server.requests[0]!.segments[2]).toBe(username);
+  it("accepts required_resources at the cap and refuses one byte more, counting multi-byte characters as bytes", () => {
+    for (const char of ["a", "é", "€"]) {
+      const width = new TextEncoder().encode(char).length;
+      const cap = requiredResourcesCap - ((requiredResourcesCap - JSON.stringify([{ url: "" }]).length) % width);
+      expect(embedIssues({ username: "svc", required_resources: resourcesOf(cap, char) })).toEqual([]);
     }
+    const over = resourcesOf(requiredResourcesCap + 1, "a");
+    expect(embedIssues({ username: "svc", required_resources: over })).toEqual([
+      {
+        path: "body.required_resources",
+        message: `must be at most ${requiredResourcesCap} bytes as compact JSON (UTF-8)`,
+      },
+    ]);
+    // 😀 is 2 UTF-16 units but 4 UTF-8 bytes: a length in units would let this through
+    const emoji = [{ url: "😀".repeat(Math.ceil(requiredResourcesCap / 4)) }];
+    expect(JSON.stringify(emoji).length).toBeLessThan(requiredResourcesCap);
+    expect(embedIssues({ username: "svc", required_resources: emoji })).toHaveLength(1);
+  });
+
+  it("caps initial_state, which must be a plain JSON object", () => {
+    const padding = "x".repeat(initialStateCap - JSON.stringify({ k: "" }).length);
+    expect(embedIssues({ username: "svc", initial_state: { k: padding } })).toEqual([]);
+    expect(embedIssues({ username: "svc", initial_state: { k: `${padding}x` } })).toEqual([
+      { path: "body.initial_state", message: `must be at most ${initialStateCap} bytes as compact JSON (UTF-8)` },
+    ]);
+    for (const notAnObject of [[], null, "{}", new Date(0), new Map()]) {
+      expect(embedIssues({ username: "svc", initial_state: notAnObject })).toEqual([
+        { path: "body.initial_state", message: "must be a plain JSON object" },
+      ]);
+    }
+    // any keys: the Dive reads them
+    expect(embedIssues({ username: "svc", initial_state: { region: "emea", limit: 10 } })).toEqual([]);
+    expect(embedIssues({ username: "svc", initial_state: { big: 10n } })[0]?.message).toMatch(/must be JSON/);
+    expect(embedIssues({ username: "svc", initial_state: { n: Number.NaN } })[0]?.message).toMatch(/must be JSON/);
+  });
+});
+
+describe("the other keywords of the new operations", () => {
+  it("version is a whole number of at least 1; required_resources items need a url", () => {
+    expect(embedIssues({ username: "svc", version: 1.5 })).toEqual([
+      { path: "body.version", message: "must be an integer" },
+    ]);
+    expect(embedIssues({ username: "svc", version: 0 })).toEqual([
+      { path: "body.version", message: "must be at least 1" },
+    ]);
+    expect(embedIssues({ username: "svc", required_resources: [{ alias: "a" }] })).toEqual([
+      { path: "body.required_resources[0].url", message: "is required" },
+    ]);
+    expect(embedIssues({ username: "svc", required_resources: [] })).toEqual([]);
+  });
+
+  it("a dive id must be a UUID (in requests; responses are read tolerantly)", () => {
+    expect(embedIssues({ username: "svc" }, "not-a-uuid")).toEqual([{ path: "dive_id", message: "must be a UUID" }]);
+    expect(embedIssues({ username: "svc" }, DIVE.toUpperCase())).toEqual([]);
+    expect("format" in createToken.response.properties.id).toBe(false);
+  });
+
+  it("nullable fields accept null, and only where the spec says so", () => {
+    const page = { users: [{ id: "u1", username: "svc", first_name: null }], next_page_token: null };
+    expect(checkValue(usersList.response, page, "response", { unknownProperties: "allow" })).toEqual([]);
+    expect(
+      checkValue(usersList.response, { users: [{ id: "u1", username: null }] }, "response", {
+        unknownProperties: "allow",
+      }),
+    ).toEqual([{ path: "response.users[0].username", message: "must be a string" }]);
+  });
+
+  it("Duckling config: integers, number bounds and the size enum", () => {
+    const half = setDucklings.body.properties.config.properties.read_write.properties;
+    const body = (readWrite: object) => ({
+      config: { read_write: readWrite, read_scaling: { instance_size: half.instance_size.enum[0], flock_size: 0 } },
+    });
+    const check = (readWrite: object) =>
+      checkRequest(setDucklings, { path: { username: "svc" }, body: body(readWrite) }, "reject");
+    expect(check({ instance_size: half.instance_size.enum[1] })).toEqual([]);
+    expect(
+      check({ instance_size: half.instance_size.enum[1], cooldown_seconds: half.cooldown_seconds.minimum + 0.5 }),
+    ).toEqual([{ path: "body.config.read_write.cooldown_seconds", message: "must be an integer" }]);
+    expect(check({ instance_size: "tiny" })[0]?.message).toMatch(/^must be one of/);
+  });
+});
+
+describe("query parameters", () => {
+  const check = (query: Record<string, unknown>, mode: "reject" | "allow" = "reject") =>
+    checkRequest(usersList, { path: {}, query }, mode);
+
+  it("checks each against its schema", () => {
+    expect(check({ is_service_account: true, is_deprovisioned: false, limit: 1000, page_token: "tok-2" })).toEqual([]);
+    expect(check({ limit: 10.5 })).toEqual([{ path: "limit", message: "must be an integer" }]);
+    expect(check({ is_service_account: "true" })).toEqual([
+      { path: "is_service_account", message: "must be a boolean" },
+    ]);
+    expect(check({ limit: undefined })).toEqual([]);
+  });
+
+  it("refuses an unknown one in reject mode, naming the known ones, and lets it pass in allow mode", () => {
+    expect(check({ limt: 10 })).toEqual([
+      {
+        path: "limt",
+        message:
+          "is not a query parameter of this call (known: is_service_account, is_deprovisioned, limit, page_token)",
+      },
+    ]);
+    expect(check({ limt: 10 }, "allow")).toEqual([]);
+    expect(
+      checkRequest(createToken, { path: { username: "svc" }, body: { name: "n" }, query: { x: 1 } }, "reject"),
+    ).toEqual([{ path: "x", message: "is not a query parameter of this call (it takes none)" }]);
   });
 });
