@@ -15,13 +15,25 @@ import { createTokensResource } from "./resources/tokens.js";
 import type { TokensResource } from "./resources/tokens.js";
 import { createUsersResource } from "./resources/users.js";
 import type { UsersResource } from "./resources/users.js";
+import { createDucklingsResource } from "./resources/ducklings.js";
+import type { DucklingsResource } from "./resources/ducklings.js";
+import { createAccountsResource } from "./resources/accounts.js";
+import type { AccountsResource } from "./resources/accounts.js";
+import { createDivesResource } from "./resources/dives.js";
+import type { DivesResource } from "./resources/dives.js";
 
 /** A client of the MotherDuck REST API, made by createMotherDuckClient. */
 export interface MotherDuckClient {
   /** Access tokens: create, list, delete, rotate. */
   readonly tokens: TokensResource;
-  /** Users: create service accounts, delete users. */
+  /** Users: list users and service accounts, create service accounts, delete users. */
   readonly users: UsersResource;
+  /** Duckling configuration: the size of each user's compute. */
+  readonly ducklings: DucklingsResource;
+  /** Accounts with running Ducklings (a preview endpoint). */
+  readonly accounts: AccountsResource;
+  /** Dive embed sessions, for showing a Dive in your own page. */
+  readonly dives: DivesResource;
   /**
    * The underlying openapi-fetch client: typed by the spec, with auth, timeouts, retries and body limits,
    * but without validation, scope guards or error mapping. It returns `{ data, error, response }`.
@@ -77,6 +89,9 @@ export function createMotherDuckClient(options: ClientOptions = {}): MotherDuckC
   return {
     tokens: withScrubbedErrors(createTokensResource(context), redact),
     users: withScrubbedErrors(createUsersResource(context), redact),
+    ducklings: withScrubbedErrors(createDucklingsResource(context), redact),
+    accounts: withScrubbedErrors(createAccountsResource(context), redact),
+    dives: withScrubbedErrors(createDivesResource(context), redact),
     raw,
   };
 }

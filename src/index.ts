@@ -5,7 +5,10 @@ export type { ClientOptions, FetchFunction } from "./config.js";
 export type { Logger } from "./logger.js";
 export type { CallOptions } from "./options.js";
 export type { TokensResource } from "./resources/tokens.js";
-export type { UsersResource } from "./resources/users.js";
+export type { UsersResource, UsersFilter } from "./resources/users.js";
+export type { DucklingsResource, DucklingChange } from "./resources/ducklings.js";
+export type { AccountsResource } from "./resources/accounts.js";
+export type { DivesResource } from "./resources/dives.js";
 export type { Identity, Role, ScopeRule, ScopeDecision, ScopeFacts, ScopedAction } from "./scope.js";
 export { decideScope } from "./scope.js";
 export {
@@ -33,6 +36,16 @@ export type {
   TokenType,
   ServiceAccount,
   DeletedUser,
+  User,
+  UsersPage,
+  UsersListQuery,
+  DucklingConfig,
+  SetDucklingConfigBody,
+  DucklingSize,
+  ActiveAccount,
+  ActiveDuckling,
+  CreateEmbedSessionBody,
+  EmbedSession,
   paths,
   components,
   operations,

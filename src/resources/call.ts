@@ -77,7 +77,7 @@ export async function send<T>(
     rule.method,
     rule.path as never,
     {
-      params: { path: input.path },
+      params: { path: input.path, query: input.query },
       body: input.body,
       signal: options.signal,
       [OVERRIDES]: options,
