@@ -23,7 +23,7 @@ import { createEmbedServer } from "../examples/embed-dive/app.js";
 import type { Customer, EmbedServerOptions } from "../examples/embed-dive/app.js";
 import { createSessionCache } from "../examples/embed-dive/session-cache.js";
 import { divesOf } from "../examples/embed-dive/minter.js";
-import { DEMO_DIVE_ID, DEMO_USERNAME, startExample } from "../examples/embed-dive/start.js";
+import { DEMO_DIVE_ID, DEMO_USERNAME, portFrom, startExample } from "../examples/embed-dive/start.js";
 import { chromiumAvailable, launchChromium } from "./helpers/chromium.js";
 
 const root = join(import.meta.dirname, "..");
@@ -393,6 +393,17 @@ describe("the example server, over HTTP", () => {
 });
 
 describe("npm run example:embed", () => {
+  it("refuses a bad PORT, and a token without DIVE_ID and EMBED_USERNAME, before starting anything", async () => {
+    expect(portFrom({})).toBe(3000);
+    expect(portFrom({ PORT: "0" })).toBe(0);
+    for (const PORT of ["abc", "-1", "1.5", "65536"]) expect(() => portFrom({ PORT }), PORT).toThrow(RangeError);
+    const token = `admin-${randomBytes(8).toString("hex")}`;
+    const real = { MOTHERDUCK_TOKEN: token, PORT: "0" };
+    await expect(startExample({ ...real, EMBED_USERNAME: "svc" })).rejects.toThrow(/^DIVE_ID is needed/);
+    await expect(startExample({ ...real, DIVE_ID: DEMO_DIVE_ID })).rejects.toThrow(/^EMBED_USERNAME is needed/);
+    await expect(startExample({ ...real, PORT: "x" })).rejects.not.toThrow(token);
+  });
+
   it("starts against the emulator when MOTHERDUCK_TOKEN is not set, and serves the demo customer's page", async () => {
     const env: NodeJS.ProcessEnv = { ...process.env, PORT: "0" };
     for (const name of [
