@@ -4,7 +4,6 @@
 //
 //   npm start
 //   MOTHERDUCK_TOKEN=<an Admin read/write token> npm start -- --live [--member <a member's username>]
-import { parseArgs } from "node:util";
 import { randomBytes } from "node:crypto";
 import {
   AuthenticationError,
@@ -16,8 +15,40 @@ import {
 import type { MotherDuckClient, Token } from "../src/index.js";
 import { startEmulator } from "../src/emulator/index.js";
 import { enums } from "../src/rules.js";
+import { parseFlags, UsageError } from "../src/cli/args.js";
 
-const { values } = parseArgs({ options: { live: { type: "boolean" }, member: { type: "string" } } });
+const USAGE = `Usage: npm start [-- --live [--member <username>]]
+
+Walks through the main job of motherduck-rest: service accounts and their tokens, minted, listed,
+rotated and revoked, and one call the scope rules refuse.
+
+  (no flags)            run against a local emulator started in this process; no account needed
+  --live                run against the real API, with an Admin read/write token in MOTHERDUCK_TOKEN
+  --member <username>   a member (not a service account) to show the S3 refusal on (emulator: bob)
+  --help, -h            print this
+`;
+
+function readFlags() {
+  try {
+    const { values, positionals } = parseFlags(process.argv.slice(2), {
+      live: { type: "boolean" },
+      member: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    });
+    if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}": npm start takes flags only`);
+    return values;
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`error: ${error.message}\nRun "npm start -- --help" for usage.\n`);
+    process.exit(2);
+  }
+}
+
+const values = readFlags();
+if (values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
 const say = (line = "") => console.log(line);
 const step = (n: number, title: string) => say(`\n${n}. ${title}`);
 const shorten = (secret: string) => `${secret.slice(0, 8)}…${secret.slice(-4)}`;
@@ -112,7 +143,7 @@ try {
     const md = createMotherDuckClient({ logger });
     say("Running against the real MotherDuck API with the token in MOTHERDUCK_TOKEN.");
     const signInAs = (token: string) => createMotherDuckClient({ token, maxRetries: 0 });
-    await mainJob(md, signInAs, values.member, `_${randomBytes(3).toString("hex")}`);
+    await mainJob(md, signInAs, values.member as string | undefined, `_${randomBytes(3).toString("hex")}`);
   } else {
     const emulator = await startEmulator();
     try {
@@ -120,7 +151,7 @@ try {
       say(`Signed in as alice, an Admin of organization "acme". bob is an ordinary member of acme.`);
       const md = createMotherDuckClient({ baseUrl: emulator.url, token: emulator.adminToken, logger });
       const signInAs = (token: string) => createMotherDuckClient({ baseUrl: emulator.url, token, maxRetries: 0 });
-      await mainJob(md, signInAs, values.member ?? "bob", "");
+      await mainJob(md, signInAs, (values.member as string | undefined) ?? "bob", "");
     } finally {
       await emulator.close();
     }

@@ -1,20 +1,30 @@
 #!/usr/bin/env node
 // `npm run spec:pull [url]`: brings openapi.yaml in step with MotherDuck's published spec.
 //
-// It keeps the operations this client supports, takes their parameters, bodies and responses from upstream,
-// carries over this project's summaries, descriptions and x- extensions, writes openapi.yaml, prints what
-// changed, and regenerates src/generated/. On unexpected input it stops and leaves openapi.yaml untouched.
+// It keeps the operations this client supports (and adds those named with --add), takes their parameters,
+// bodies and responses from upstream, carries over this project's summaries, descriptions and x- extensions,
+// writes openapi.yaml, prints what changed, and regenerates src/generated/. Parts marked `x-source:
+// terraform-provider` stay until upstream states them, and are then replaced by upstream's. On unexpected
+// input it stops and leaves openapi.yaml untouched.
 //
-//   node scripts/spec-pull.mjs [url] [--spec openapi.yaml] [--out src/generated]
+//   node scripts/spec-pull.mjs [url] [--from file] [--add operationId|all]... [--spec openapi.yaml] [--out src/generated]
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
+import { isDeepStrictEqual, parseArgs } from "node:util";
 import { format, resolveConfig } from "prettier";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { generate } from "./generate.mjs";
 import { derefDeep } from "./lib/spec.mjs";
+import {
+  ADDENDUM_KEY,
+  PROVENANCE_KEYS,
+  PROVIDER,
+  isFromProvider,
+  providerNodes,
+  withAddendum,
+} from "./lib/provenance.mjs";
 
 const root = resolve(fileURLToPath(import.meta.url), "../..");
 export const DEFAULT_URL = "https://api.motherduck.com/docs/specs";
@@ -67,69 +77,169 @@ export function parseSpec(text, source) {
 function operationsOf(spec) {
   const found = new Map();
   for (const [path, item] of Object.entries(spec.paths ?? {})) {
-    for (const method of METHODS) {
-      const op = item?.[method];
-      if (op?.operationId) found.set(op.operationId, { path, method, op });
+    for (const [method, op] of Object.entries(item ?? {})) {
+      if (METHODS.includes(method) && op?.operationId) found.set(op.operationId, { path, method, op });
     }
   }
   return found;
 }
 
-/** Copies every x- key of `from` onto the same place in `to`, wherever both have that place. */
+/**
+ * Copies every x- key of `from` onto the same place in `to`, wherever both have that place. Provenance keys
+ * (x-source, x-evidence) belong to whoever supplied the node and are not carried: upstream's node replaces the
+ * provider's. Rules OpenAPI cannot state (x-max-json-bytes) are this project's and stay.
+ */
 function carryExtensions(from, to) {
   if (!from || !to || typeof from !== "object" || typeof to !== "object") return;
   for (const [key, value] of Object.entries(from)) {
+    if (PROVENANCE_KEYS.has(key)) continue;
     if (key.startsWith("x-")) to[key] = structuredClone(value);
     else if (key in to) carryExtensions(value, to[key]);
   }
 }
 
-/** The document with only the supported operations, upstream's contract and this project's words. */
-export function merge(current, upstream) {
+const pointerGet = (node, parts) => parts.reduce((at, key) => at?.[key], node);
+const pointerParts = (pointer) =>
+  pointer
+    .slice(1)
+    .split("/")
+    .map((part) => part.replaceAll("~1", "/").replaceAll("~0", "~"));
+
+/** Puts back the provider's parts of `op` that upstream's `next` does not state at all; upstream's own win. */
+function keepProviderParts(op, next) {
+  for (const { pointer, node } of providerNodes(op)) {
+    if (pointer === "") continue;
+    const parts = pointerParts(pointer);
+    const last = parts.pop();
+    const parent = pointerGet(next, parts);
+    if (parent && typeof parent === "object" && !(last in parent)) parent[last] = structuredClone(node);
+  }
+}
+
+/** Below the operations, each x-description-addendum is re-appended to upstream's description of its node. */
+function applyAddenda(node) {
+  if (!node || typeof node !== "object") return;
+  if (typeof node[ADDENDUM_KEY] === "string") node.description = withAddendum(node.description, node[ADDENDUM_KEY]);
+  for (const child of Object.values(node)) applyAddenda(child);
+}
+
+/** `next` with its keys, at every depth, in the order `model` has them, then the rest: a pull should not reshuffle the file. */
+function inOrderOf(model, next) {
+  if (!model || !next || typeof model !== "object" || typeof next !== "object") return next;
+  if (Array.isArray(next)) return next.map((item, i) => inOrderOf(Array.isArray(model) ? model[i] : undefined, item));
+  const keys = [
+    ...Object.keys(model).filter((key) => key in next),
+    ...Object.keys(next).filter((key) => !(key in model)),
+  ];
+  return Object.fromEntries(keys.map((key) => [key, inOrderOf(model[key], next[key])]));
+}
+
+/** Points each response equal to one of `components.responses` at it, as this project's spec does. */
+function shareResponses(doc) {
+  const shared = Object.keys(doc.components?.responses ?? {}).map((name) => ({
+    ref: `#/components/responses/${name}`,
+    resolved: derefDeep(doc, doc.components.responses[name]),
+  }));
+  for (const { op } of operationsOf(doc).values()) {
+    for (const [status, response] of Object.entries(op.responses ?? {})) {
+      if (response.$ref) continue;
+      const match = shared.find((s) => isDeepStrictEqual(s.resolved, derefDeep(doc, response)));
+      if (match) op.responses[status] = { $ref: match.ref };
+    }
+  }
+}
+
+/**
+ * The document with this client's operations (plus those named in `add`, or every published one for "all"),
+ * upstream's contract, and this project's words. An operation or part known only from MotherDuck's provider
+ * is kept while upstream does not state it, and replaced by upstream's as soon as it does.
+ */
+export function merge(current, upstream, { add = [] } = {}) {
   const ours = operationsOf(current);
   const theirs = operationsOf(upstream);
-  const missing = [...ours.keys()].filter((id) => !theirs.has(id));
+  const missing = [...ours].filter(([id, { op }]) => !theirs.has(id) && !isFromProvider(op)).map(([id]) => id);
   if (missing.length) {
     throw new PullError(`the published spec lacks operations this client supports: ${missing.join(", ")}`);
   }
+  const adopted = add.includes("all") ? [...theirs.keys()].filter((id) => !ours.has(id)) : add;
+  const unknown = adopted.filter((id) => !theirs.has(id));
+  if (unknown.length) throw new PullError(`the published spec has no operation ${unknown.join(", ")} to add`);
+
   const merged = structuredClone({ ...upstream, paths: {} });
-  for (const key of ["info", "tags"]) if (current[key]) merged[key] = structuredClone(current[key]);
+  for (const key of ["info"]) if (current[key]) merged[key] = structuredClone(current[key]);
+  // This project's top-level parts that upstream leaves out (the default security, the shared responses).
+  for (const [key, value] of Object.entries(current)) if (!(key in merged)) merged[key] = structuredClone(value);
+  for (const [key, value] of Object.entries(current.components ?? {})) {
+    merged.components ??= {};
+    if (!(key in merged.components)) merged.components[key] = structuredClone(value);
+  }
+  const tags = structuredClone(current.tags ?? []);
+  for (const tag of upstream.tags ?? []) if (!tags.some((t) => t.name === tag.name)) tags.push(structuredClone(tag));
+  if (tags.length) merged.tags = tags;
+
+  const place = (path, method, op) => {
+    merged.paths[path] ??= {};
+    merged.paths[path][method] = op;
+  };
   for (const [id, { path, method, op }] of ours) {
     const upstreamEntry = theirs.get(id);
+    if (!upstreamEntry) {
+      place(path, method, structuredClone(op));
+      continue;
+    }
     const next = structuredClone(upstreamEntry.op);
     for (const key of OURS) if (op[key] !== undefined) next[key] = op[key];
     carryExtensions(op, next);
-    merged.paths[upstreamEntry.path] ??= {};
-    merged.paths[upstreamEntry.path][upstreamEntry.method] = next;
+    keepProviderParts(op, next);
+    place(upstreamEntry.path, upstreamEntry.method, next);
   }
-  return merged;
+  for (const id of adopted) {
+    const { path, method, op } = theirs.get(id);
+    place(path, method, structuredClone(op));
+  }
+  for (const item of Object.values(merged.paths)) {
+    for (const op of Object.values(item))
+      for (const [key, child] of Object.entries(op)) if (!OURS.has(key)) applyAddenda(child);
+  }
+  shareResponses(merged);
+  return inOrderOf(current, merged);
 }
 
+// Extensions that are part of the contract: the generator turns them into rules.
+const CONTRACT_EXTENSIONS = new Set(["x-max-json-bytes"]);
+const WORDS = new Set(["description", "summary", "example", "title"]);
+
 /** Leaves of an operation's contract, by a readable path; words and extensions are not the contract. */
-function contractLeaves(spec, op) {
+function contractLeaves(spec, op, { successOnly = false } = {}) {
   const leaves = new Map();
-  const walk = (node, path) => {
+  const walk = (node, path, isPropertyMap) => {
     if (Array.isArray(node) && node.every((v) => v === null || typeof v !== "object")) {
       leaves.set(path, JSON.stringify(node));
     } else if (node && typeof node === "object") {
       const entries = Array.isArray(node)
         ? node.map((v, i) => [v?.name ?? String(i), v])
         : Object.entries(node).filter(
-            ([k]) => !k.startsWith("x-") && !["description", "summary", "example", "title"].includes(k),
+            ([k]) => isPropertyMap || ((CONTRACT_EXTENSIONS.has(k) || !k.startsWith("x-")) && !WORDS.has(k)),
           );
-      for (const [key, value] of entries) walk(value, path ? `${path} › ${key}` : key);
-    } else {
+      for (const [key, value] of entries) {
+        walk(value, path ? `${path} › ${key}` : key, key === "properties" && !isPropertyMap);
+      }
+    } else if (node !== undefined) {
       leaves.set(path, JSON.stringify(node));
     }
   };
   const resolved = derefDeep(spec, op);
+  const responses = Object.fromEntries(
+    Object.entries(resolved.responses ?? {}).filter(([status]) => !successOnly || /^2/.test(status)),
+  );
   walk(
     {
       parameters: resolved.parameters,
       body: resolved.requestBody?.content?.["application/json"]?.schema,
-      responses: resolved.responses,
+      responses,
     },
     "",
+    false,
   );
   return leaves;
 }
@@ -137,38 +247,78 @@ function contractLeaves(spec, op) {
 const readable = (path) =>
   path.replaceAll("properties › ", "").replaceAll("content › application/json › schema › ", "").replaceAll(" › ", ".");
 
+const readablePointer = (pointer) =>
+  readable(
+    pointerParts(pointer)
+      .join(" › ")
+      .replace(/^requestBody › content › application\/json › schema/, "body"),
+  ) || "the whole operation";
+
 /** A human-readable account of what changed between the current spec and the merged one. */
 export function changeReport(current, merged, upstream) {
   const lines = [];
   const ours = operationsOf(current);
   const theirs = operationsOf(upstream);
-  const unsupported = [...theirs.keys()].filter((id) => !ours.has(id));
-  if (unsupported.length)
-    lines.push(`Published but not supported by this client (left out): ${unsupported.join(", ")}`);
   const next = operationsOf(merged);
+  const providerPointers = (op) => new Set(providerNodes(op).map((n) => n.pointer));
+  const kept = [];
+  const replaced = [];
   for (const [id, { path, method, op }] of ours) {
+    const now = next.get(id);
     const before = contractLeaves(current, op);
-    const after = contractLeaves(merged, next.get(id).op);
+    const after = contractLeaves(merged, now.op);
     const changes = [];
     for (const [path, value] of after) {
       if (!before.has(path)) changes.push(`  + ${readable(path)}: ${value}`);
       else if (before.get(path) !== value) changes.push(`  ~ ${readable(path)}: ${before.get(path)} → ${value}`);
     }
     for (const [path, value] of before) if (!after.has(path)) changes.push(`  - ${readable(path)}: ${value}`);
-    const now = next.get(id);
     if (now.path !== path || now.method !== method) {
       changes.unshift(`  ~ moved: ${method.toUpperCase()} ${path} → ${now.method.toUpperCase()} ${now.path}`);
     }
+    const wasProvider = providerPointers(op);
+    const isProvider = providerPointers(now.op);
+    const newlyMarked = [...isProvider].filter((p) => !wasProvider.has(p));
+    if (newlyMarked.length) changes.push(`  from ${PROVIDER}: ${newlyMarked.map(readablePointer).join(", ")}`);
+    const stillProvider = theirs.has(id) ? providerPointers(theirs.get(id).op) : new Set();
+    for (const pointer of wasProvider) {
+      if (stillProvider.has(pointer)) continue;
+      (isProvider.has(pointer) ? kept : replaced).push(`${id} ${readablePointer(pointer)}`);
+    }
     lines.push(changes.length ? `Changed: ${id}\n${changes.join("\n")}` : `Unchanged: ${id}`);
   }
+  for (const [id, { path, method, op }] of next) {
+    if (ours.has(id)) continue;
+    const source = isFromProvider(op) ? `, from ${PROVIDER}` : "";
+    const parts = [...providerPointers(op)].filter((p) => p !== "");
+    lines.push(`Added: ${id} (${method.toUpperCase()} ${path}${source})`);
+    for (const [leaf, value] of contractLeaves(merged, op, { successOnly: true })) {
+      lines.push(`  + ${readable(leaf)}: ${value}`);
+    }
+    if (parts.length) lines.push(`  from ${PROVIDER}: ${parts.map(readablePointer).join(", ")}`);
+  }
+  const unsupported = [...theirs.keys()].filter((id) => !next.has(id));
+  if (unsupported.length)
+    lines.push(`Published but not supported by this client (left out): ${unsupported.join(", ")}`);
+  if (kept.length) lines.push(`From ${PROVIDER}, kept (the published spec does not state it): ${kept.join("; ")}`);
+  if (replaced.length) lines.push(`From ${PROVIDER}, now replaced by the published spec: ${replaced.join("; ")}`);
   return lines.join("\n");
 }
 
-export async function pull({ url, specPath, outDir }) {
+async function readLocal(file) {
+  try {
+    return await readFile(file, "utf8");
+  } catch (error) {
+    throw new PullError(`could not read ${file}: ${error.code ?? error.message}`);
+  }
+}
+
+export async function pull({ url, from, specPath, outDir, add = [] }) {
   const currentText = await readFile(specPath, "utf8");
   const current = parseYaml(currentText);
-  const upstream = parseSpec(await download(url), url);
-  const merged = merge(current, upstream);
+  const source = from ?? url;
+  const upstream = parseSpec(from ? await readLocal(from) : await download(url), source);
+  const merged = merge(current, upstream, { add });
   const report = changeReport(current, merged, upstream);
   const options = { ...(await resolveConfig(specPath)), parser: "yaml" };
   const text = await format(stringifyYaml(merged, { lineWidth: 0 }), options);
@@ -193,12 +343,20 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     options: {
       spec: { type: "string", default: join(root, "openapi.yaml") },
       out: { type: "string", default: join(root, "src/generated") },
+      from: { type: "string" },
+      add: { type: "string", multiple: true, default: [] },
     },
   });
   const url = positionals[0] ?? DEFAULT_URL;
+  if (values.from && positionals.length) {
+    console.error("spec:pull: give either a URL or --from <file>, not both");
+    process.exit(2);
+  }
   try {
     const { report, changedSpec, regenerated } = await pull({
       url,
+      from: values.from && resolve(values.from),
+      add: values.add.flatMap((v) => v.split(",")),
       specPath: resolve(values.spec),
       outDir: resolve(values.out),
     });

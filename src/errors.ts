@@ -5,6 +5,7 @@ import { redactDeep } from "./redact.js";
 import type { Redactor } from "./redact.js";
 import type { Token } from "./types.js";
 import { hintFor } from "./hints.js";
+import { terminalSafe } from "./printable.js";
 
 export type { Issue };
 
@@ -236,6 +237,14 @@ export interface ErrorContext {
 }
 
 const SNIPPET_LENGTH = 200;
+// A server's own message, however long, is kept to what a person reads in one error line.
+const MESSAGE_LENGTH = 1000;
+
+/** Server text for a message: scrubbed, then its control characters escaped, then cut. */
+function serverText(text: string, redact: Redactor, max: number): string {
+  const safe = terminalSafe(redact(text));
+  return safe.length > max ? `${safe.slice(0, max)}…` : safe;
+}
 
 function parseJson(text: string): unknown {
   try {
@@ -254,8 +263,7 @@ function readableText(response: ErrorResponse, redact: Redactor): string {
     const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
     return `an HTML page${title ? ` ("${title}")` : ""} instead of a JSON error`;
   }
-  const flat = redact(text.replace(/\s+/g, " "));
-  return flat.length > SNIPPET_LENGTH ? `${flat.slice(0, SNIPPET_LENGTH)}…` : flat;
+  return serverText(text.replace(/\s+/g, " "), redact, SNIPPET_LENGTH);
 }
 
 function optionalRedacted(value: string | null, redact: Redactor): string | undefined {
@@ -284,8 +292,12 @@ export function errorFromResponse(response: ErrorResponse, context: ErrorContext
     : [];
   const detail = response.truncated
     ? `error body larger than the limit; it was cut and not parsed`
-    : (serverMessage ?? readableText(response, redact));
-  const issueText = issues.length ? ` (${issues.map((i) => i.message).join("; ")})` : "";
+    : serverMessage === undefined
+      ? readableText(response, redact)
+      : serverText(serverMessage, redact, MESSAGE_LENGTH);
+  const issueText = issues.length
+    ? ` (${serverText(issues.map((i) => i.message).join("; "), redact, MESSAGE_LENGTH)})`
+    : "";
   const attempts = response.attempts > 1 ? ` (after ${response.attempts} attempts)` : "";
   const ErrorClass = errorClassFor(response.status);
   return new ErrorClass({

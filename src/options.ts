@@ -1,6 +1,7 @@
 // Checks shared by the client's options and each call's options: an options object holds only names the
 // library knows (a typo is named, with the nearest right name), and its numbers are in range.
 import type { Issue } from "./validation/schema.js";
+import { closest } from "./suggest.js";
 
 // setTimeout fires at once for delays past 2^31 - 1 ms.
 export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
@@ -17,32 +18,11 @@ const ALIASES: Record<string, string> = {
   retries: "maxRetries",
 };
 
-/** Levenshtein distance, for suggesting the option a typo meant. */
-export function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
-}
-
-/** The known name a mistaken one most likely meant, if any is close. */
+/** The known name a mistaken one most likely meant, if any is close: ignoring case, `_` and `-`. */
 export function nearestName(name: string, known: readonly string[]): string | undefined {
-  const folded = name.toLowerCase().replace(/[_-]/g, "");
-  const alias = ALIASES[folded];
-  if (alias !== undefined && known.includes(alias)) return alias;
-  let best: { name: string; distance: number } | undefined;
-  for (const candidate of known) {
-    const distance = editDistance(folded, candidate.toLowerCase());
-    if (distance <= Math.max(1, Math.floor(candidate.length / 3)) && (!best || distance < best.distance)) {
-      best = { name: candidate, distance };
-    }
-  }
-  return best?.name;
+  const fold = (text: string) => text.toLowerCase().replace(/[_-]/g, "");
+  const alias = ALIASES[fold(name)];
+  return alias !== undefined && known.includes(alias) ? alias : closest(name, known, fold);
 }
 
 /** One issue for each own key of `value` that `known` does not list. */

@@ -10,7 +10,17 @@ export type ScopeRule = "S1" | "S2" | "S3" | "S4" | "S5" | "S6" | "S7";
 import type { OperationId } from "./rules.js";
 
 /** The calls the table decides. */
-export type ScopedAction = "create-token" | "list-tokens" | "delete-token" | "create-service-account" | "delete-user";
+export type ScopedAction =
+  | "create-token"
+  | "list-tokens"
+  | "delete-token"
+  | "create-service-account"
+  | "delete-user"
+  | "list-users"
+  | "get-duckling-config"
+  | "set-duckling-config"
+  | "list-active-accounts"
+  | "create-embed-session";
 
 /** The action each operation of the spec performs, in the table's terms. */
 export const actionOf: Record<OperationId, ScopedAction> = {
@@ -19,6 +29,11 @@ export const actionOf: Record<OperationId, ScopedAction> = {
   "users-deleteToken": "delete-token",
   "users-createServiceAccount": "create-service-account",
   "users-delete": "delete-user",
+  "users-list": "list-users",
+  "ducklings-getDucklingConfigForUser": "get-duckling-config",
+  "ducklings-setDucklingConfigForUser": "set-duckling-config",
+  "ducklings-getActiveAccounts": "list-active-accounts",
+  "dashboards-createEmbedSession": "create-embed-session",
 };
 
 /** What is known about a call when the scope table decides it; unknown facts leave the decision to the server. */
@@ -78,9 +93,31 @@ function decideTokenManagement({ caller, callerRole, target }: ScopeFacts): Scop
   return { outcome: "unknown", rules: ["S2"] };
 }
 
-/** Creating and deleting users are admin calls. */
+/** Creating and deleting users, and listing active accounts, are admin calls. */
 function decideUserAdministration({ callerRole }: ScopeFacts, what: string): ScopeDecision {
   if (callerRole === "member") return deny("S2", `${what} needs an Admin token, and a member's token is not one`);
+  if (callerRole === "admin") return { outcome: "allow", rule: "S2" };
+  return { outcome: "unknown", rules: ["S2"] };
+}
+
+/**
+ * Duckling config is an admin call (S2). A member is refused for anyone else; for their own username the
+ * server decides, since MotherDuck does not say whether a member may read or size their own Ducklings.
+ */
+function decideDucklingConfig({ caller, callerRole, target }: ScopeFacts, what: string): ScopeDecision {
+  if (callerRole === "admin") return { outcome: "allow", rule: "S2" };
+  if (callerRole === "member" && caller !== target) {
+    return deny("S2", `${what} of "${target}" needs an Admin token, and a member's token is not one`);
+  }
+  return { outcome: "unknown", rules: ["S2"] };
+}
+
+/**
+ * Listing users and creating embed sessions need privileges (view all members; create Dive embed sessions)
+ * that the Admin role holds and that other roles may hold too. So an admin passes, and for anyone else the
+ * server decides: a declared role never refuses these calls.
+ */
+function decidePrivilegedCall({ callerRole }: ScopeFacts): ScopeDecision {
   if (callerRole === "admin") return { outcome: "allow", rule: "S2" };
   return { outcome: "unknown", rules: ["S2"] };
 }
@@ -105,6 +142,15 @@ export function decideScope(action: ScopedAction, facts: ScopeFacts): ScopeDecis
       return decideUserAdministration(facts, "creating a service account");
     case "delete-user":
       return decideUserAdministration(facts, "deleting a user");
+    case "get-duckling-config":
+      return decideDucklingConfig(facts, "reading the Duckling configuration");
+    case "set-duckling-config":
+      return decideDucklingConfig(facts, "setting the Duckling configuration");
+    case "list-active-accounts":
+      return decideUserAdministration(facts, "listing active accounts");
+    case "list-users":
+    case "create-embed-session":
+      return decidePrivilegedCall(facts);
   }
 }
 

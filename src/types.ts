@@ -4,6 +4,11 @@ type CreateTokenOperation = paths["/v1/users/{username}/tokens"]["post"];
 type ListTokensOperation = paths["/v1/users/{username}/tokens"]["get"];
 type CreateServiceAccountOperation = paths["/v1/users"]["post"];
 type DeleteUserOperation = paths["/v1/users/{username}"]["delete"];
+type ListUsersOperation = paths["/v1/users"]["get"];
+type GetDucklingConfigOperation = paths["/v1/users/{username}/instances"]["get"];
+type SetDucklingConfigOperation = paths["/v1/users/{username}/instances"]["put"];
+type ActiveAccountsOperation = paths["/v1/active_accounts"]["get"];
+type CreateEmbedSessionOperation = paths["/v1/dives/{dive_id}/embed-session"]["post"];
 
 /** The body of a token creation: `name`, and optionally `ttl` (seconds) and `token_type`. */
 export type CreateTokenBody = CreateTokenOperation["requestBody"]["content"]["application/json"];
@@ -20,6 +25,31 @@ export type RotateTokenBody = Partial<CreateTokenBody>;
 export type ServiceAccount = CreateServiceAccountOperation["responses"][200]["content"]["application/json"];
 /** The user `users.delete` removed. */
 export type DeletedUser = DeleteUserOperation["responses"][200]["content"]["application/json"];
+
+/** One page of `GET /v1/users`: its users, and `next_page_token` (null, empty or absent on the last page). */
+export type UsersPage = ListUsersOperation["responses"][200]["content"]["application/json"];
+/** A user or service account of the organization. Only `id` and `username` are certain to be there. */
+export type User = UsersPage["users"][number];
+/** The filters and paging of `GET /v1/users`: `is_service_account`, `is_deprovisioned`, `limit`, `page_token`. */
+export type UsersListQuery = NonNullable<ListUsersOperation["parameters"]["query"]>;
+
+/** A user's Duckling configuration: a read/write half and a read-scaling half. */
+export type DucklingConfig = GetDucklingConfigOperation["responses"][200]["content"]["application/json"];
+/** The body of `PUT /v1/users/{username}/instances`: `{ config }`, a full replacement. */
+export type SetDucklingConfigBody = SetDucklingConfigOperation["requestBody"]["content"]["application/json"];
+/** One of the spec's Duckling sizes (`instance_size`). */
+export type DucklingSize = DucklingConfig[keyof DucklingConfig]["instance_size"];
+
+/** An account with running Ducklings, as the preview endpoint `GET /v1/active_accounts` lists it. */
+export type ActiveAccount =
+  ActiveAccountsOperation["responses"][200]["content"]["application/json"]["accounts"][number];
+/** One running Duckling of an active account. */
+export type ActiveDuckling = ActiveAccount["ducklings"][number];
+
+/** The body of a Dive embed session: the service account's `username`, and optional session fields. */
+export type CreateEmbedSessionBody = CreateEmbedSessionOperation["requestBody"]["content"]["application/json"];
+/** A Dive embed session. Its `session` is a credential: only it goes to the browser. */
+export type EmbedSession = CreateEmbedSessionOperation["responses"][200]["content"]["application/json"];
 
 import type * as generated from "./generated/schema.js";
 /** Every path of the spec, with its operations' parameters, bodies and responses (generated). */

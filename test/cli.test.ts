@@ -21,6 +21,7 @@ describe("--help", () => {
     ["tokens", "create"],
     ["tokens", "list"],
     ["tokens", "delete"],
+    ["tokens", "rotate"],
     ["users"],
     ["users", "create-service-account"],
     ["users", "delete"],
@@ -80,8 +81,16 @@ describe("tokens create", () => {
     ["a ttl under the spec's minimum", ["--name", "n", "--ttl", "90s"], /outside the allowed range, 5m to 365d/],
     ["a ttl over the spec's maximum", ["--name", "n", "--ttl", "366d"], /outside the allowed range/],
     ["an unknown unit", ["--name", "n", "--ttl", "1w"], /not a duration/],
-    ["an unknown token type", ["--name", "n", "--ttl", "1h", "--type", "superuser"], /token_type must be one of/],
-    ["a token on the command line", ["--name", "n", "--ttl", "1h", "--token", "x"], /Unknown option '--token'/],
+    [
+      "an unknown token type",
+      ["--name", "n", "--ttl", "1h", "--type", "superuser"],
+      /--type must be read_write or read_scaling/,
+    ],
+    [
+      "a token on the command line",
+      ["--name", "n", "--ttl", "1h", "--token", "x"],
+      /the token comes from the environment variable MOTHERDUCK_TOKEN/,
+    ],
     ["a username the API cannot take", ["--name", "n", "--ttl", "1h"], /username/],
   ];
   for (const [label, args, message] of refusals) {

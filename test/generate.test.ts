@@ -4,11 +4,23 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { generate } from "../scripts/generate.mjs";
 import { checkRequest } from "../src/validation/request.js";
 import type { RequestRules } from "../src/validation/request.js";
+import type {
+  ActiveAccount,
+  CreateEmbedSessionBody,
+  CreateTokenBody,
+  DucklingConfig,
+  EmbedSession,
+  Token,
+  TokenInfo,
+  TokenType,
+  User,
+  UsersListQuery,
+} from "../src/types.js";
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, "..");
@@ -31,6 +43,14 @@ async function specWith(change: (spec: any) => void, name: string): Promise<stri
 async function readDir(dir: string): Promise<Record<string, string>> {
   const names = (await readdir(dir)).sort();
   return Object.fromEntries(await Promise.all(names.map(async (n) => [n, await readFile(join(dir, n), "utf8")])));
+}
+
+/** The exit code of `generate --check` against `spec`: 1 when the committed files no longer match it. */
+async function driftCheckExitCode(spec: string): Promise<number> {
+  return run(process.execPath, [join(root, "scripts/generate.mjs"), "--check", "--spec", spec]).then(
+    () => 0,
+    (e) => e.code,
+  );
 }
 
 const createTokenBody = (spec: any) =>
@@ -81,14 +101,97 @@ describe("npm run generate", () => {
       { path: "body.name", message: "must be at most 10 characters long" },
     ]);
     // and the drift check sees that the committed files no longer match this spec
-    const failure = await run(process.execPath, [
-      join(root, "scripts/generate.mjs"),
-      "--check",
-      "--spec",
-      changed,
-    ]).catch((e) => e);
-    expect(failure.code).toBe(1);
+    expect(await driftCheckExitCode(changed)).toBe(1);
   });
+
+  it("a changed bound of a new operation (users-list limit, a Duckling cooldown) flows into the guard", async () => {
+    const changed = await specWith((spec) => {
+      const limit = spec.paths["/v1/users"].get.parameters.find((p: any) => p.name === "limit");
+      limit.schema.maximum = 50;
+      const config = spec.paths["/v1/users/{username}/instances"].put.requestBody.content["application/json"].schema;
+      config.properties.config.properties.read_write.properties.cooldown_seconds.maximum = 600;
+      const embed = spec.paths["/v1/dives/{dive_id}/embed-session"].post.requestBody.content["application/json"];
+      embed.schema.properties.required_resources["x-max-json-bytes"] = 64;
+    }, "new-operation-bound");
+    const out = join(work, "new-operation-bound-out");
+    await generate({ specPath: changed, outDir: out, check: false });
+    const { operations } = await import(pathToFileURL(join(out, "rules.ts")).href);
+    const list = (query: Record<string, unknown>) =>
+      checkRequest(operations["users-list"], { path: {}, query }, "reject");
+    expect(list({ limit: 50 })).toEqual([]);
+    expect(list({ limit: 51 })).toEqual([{ path: "limit", message: "must be at most 50" }]);
+    const set = (cooldown: number) =>
+      checkRequest(
+        operations["ducklings-setDucklingConfigForUser"],
+        {
+          path: { username: "svc" },
+          body: {
+            config: {
+              read_write: { instance_size: "standard", cooldown_seconds: cooldown },
+              read_scaling: { instance_size: "standard", flock_size: 1 },
+            },
+          },
+        },
+        "reject",
+      );
+    expect(set(600)).toEqual([]);
+    expect(set(601)).toEqual([{ path: "body.config.read_write.cooldown_seconds", message: "must be at most 600" }]);
+    const resources = [{ url: "md:_share/sales/" + "a".repeat(40) }];
+    expect(JSON.stringify(resources).length).toBeGreaterThan(64);
+    expect(
+      checkRequest(
+        operations["dashboards-createEmbedSession"],
+        {
+          path: { dive_id: "3fa85f64-5717-4562-b3fc-2c963f66afa6" },
+          body: { username: "svc", required_resources: resources },
+        },
+        "reject",
+      ),
+    ).toEqual([{ path: "body.required_resources", message: "must be at most 64 bytes as compact JSON (UTF-8)" }]);
+    expect(await driftCheckExitCode(changed)).toBe(1);
+  });
+
+  const refusals: Array<[string, (spec: any) => void, RegExp]> = [
+    [
+      "an unknown keyword on a new operation",
+      (spec) => {
+        const body = spec.paths["/v1/dives/{dive_id}/embed-session"].post.requestBody.content["application/json"];
+        body.schema.properties.initial_state.patternProperties = { "^x": {} };
+      },
+      /initial_state: the keyword "patternProperties" is not enforced/,
+    ],
+    [
+      "a request format the runtime cannot check",
+      (spec) => {
+        spec.paths["/v1/dives/{dive_id}/embed-session"].post.parameters[0].schema.format = "email";
+      },
+      /parameter dive_id: the format "email" is not enforced/,
+    ],
+    [
+      "a header parameter",
+      (spec) => {
+        spec.paths["/v1/users"].get.parameters.push({ in: "header", name: "X-Org", schema: { type: "string" } });
+      },
+      /header parameters are not supported/,
+    ],
+    [
+      "a byte cap that is not a positive integer",
+      (spec) => {
+        const body = spec.paths["/v1/dives/{dive_id}/embed-session"].post.requestBody.content["application/json"];
+        body.schema.properties.initial_state["x-max-json-bytes"] = "64 KiB";
+      },
+      /x-max-json-bytes must be a positive integer/,
+    ],
+  ];
+  for (const [what, change, message] of refusals) {
+    it(`${what} stops the build`, async () => {
+      const name = what.replaceAll(" ", "-");
+      const changed = await specWith(change, name);
+      await expect(generate({ specPath: changed, outDir: join(work, `${name}-out`), check: false })).rejects.toThrow(
+        message,
+      );
+    });
+  }
 
   it("a keyword the runtime does not enforce stops the build instead of being ignored", async () => {
     const changed = await specWith((spec) => {
@@ -97,5 +200,31 @@ describe("npm run generate", () => {
     await expect(generate({ specPath: changed, outDir: join(work, "unknown-out"), check: false })).rejects.toThrow(
       /exclusiveMaximum.*not enforced/,
     );
+  });
+});
+
+describe("the generated types", () => {
+  it("keep optional fields optional, nullable fields nullable, and name the new operations' shapes", () => {
+    // Checked by the type checker (npx tsc -p .); at run time these calls do nothing.
+    expectTypeOf<CreateTokenBody["token_type"]>().toEqualTypeOf<TokenType | undefined>();
+    expectTypeOf<CreateTokenBody["description"]>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<Token["description"]>().toEqualTypeOf<string | null | undefined>();
+    expectTypeOf<TokenInfo["description"]>().toEqualTypeOf<string | null | undefined>();
+    expectTypeOf<User["first_name"]>().toEqualTypeOf<string | null | undefined>();
+    expectTypeOf<User["id"]>().toEqualTypeOf<string>();
+    expectTypeOf<UsersListQuery>().toEqualTypeOf<{
+      is_service_account?: boolean;
+      is_deprovisioned?: boolean;
+      limit?: number;
+      page_token?: string;
+    }>();
+    expectTypeOf<DucklingConfig["read_scaling"]["flock_size"]>().toEqualTypeOf<number>();
+    expectTypeOf<ActiveAccount["ducklings"][number]["status"]>().toEqualTypeOf<string>();
+    expectTypeOf<EmbedSession>().toEqualTypeOf<{ session: string }>();
+    expectTypeOf<CreateEmbedSessionBody["initial_state"]>().toEqualTypeOf<{ [key: string]: unknown } | undefined>();
+    expectTypeOf<NonNullable<CreateEmbedSessionBody["required_resources"]>[number]>().toEqualTypeOf<{
+      url: string;
+      alias?: string;
+    }>();
   });
 });

@@ -299,3 +299,33 @@ describe("#9 options that are not an object", () => {
     ]);
   });
 });
+
+describe("#16 more of the same kind", () => {
+  it("a server's control characters cannot reach a terminal through a printed error", async () => {
+    const hostile = "ok\u001b[2K\r\u001b[31mFAKE\u001b]0;pwned\u0007\u009b";
+    server.reply({ status: 400, body: { code: "BAD", message: hostile, issues: [{ message: hostile }] } });
+    const error = await client()
+      .tokens.create("svc_etl", { name: "n" })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BadRequestError);
+    for (const view of [(error as Error).message, inspect(error)]) {
+      expect(view).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    }
+    expect((error as Error).message).toContain("\\e[2K");
+  });
+
+  it("a server's message a megabyte long is cut to a readable length", async () => {
+    server.reply({ status: 500, body: { code: "X", message: "y".repeat(1024 * 1024 - 100), issues: [] } });
+    const error = await client()
+      .tokens.list("svc_etl")
+      .catch((e: unknown) => e);
+    expect((error as Error).message.length).toBeLessThan(1200);
+  });
+
+  it("a username with control characters is escaped in the client's own messages", async () => {
+    const md = client({ identity: { username: "alice", role: "member" } });
+    const error = await md.tokens.list("bob\u001b[31m").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TokenScopeError);
+    expect(inspect(error)).not.toContain("\u001b");
+  });
+});

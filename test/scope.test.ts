@@ -7,6 +7,9 @@ import {
   decideScope,
 } from "../src/index.js";
 import type { Identity, Role } from "../src/index.js";
+import { actionOf } from "../src/scope.js";
+import type { ScopedAction } from "../src/scope.js";
+import { operations } from "../src/rules.js";
 import { useRecordingServer } from "./helpers/recording-server.js";
 
 describe("decideScope: the S1–S3 decision table for token creation", () => {
@@ -117,5 +120,65 @@ describe("the client guards token creation with the identity it was given", () =
     expect(() => client({ username: "a", serviceAccounts: "svc" as unknown as string[] })).toThrow(
       /identity.serviceAccounts/,
     );
+  });
+});
+
+describe("decideScope: the calls added later (Duckling config, active accounts, users, embed sessions)", () => {
+  const roles: Array<Role | undefined> = ["admin", "member", undefined];
+  const decide = (action: ScopedAction, role: Role | undefined, target: string, callerIsReadScaling?: boolean) =>
+    decideScope(action, { caller: "alice", callerRole: role, target, callerIsReadScaling });
+
+  // Admin calls under S2; a member is refused for anyone else, and for themselves the server decides.
+  const ducklingConfig = (role: Role | undefined, self: boolean) =>
+    role === "admin"
+      ? { outcome: "allow", rule: "S2" }
+      : role === "member" && !self
+        ? { outcome: "deny", rule: "S2" }
+        : { outcome: "unknown" };
+
+  /** What DESIGN.md's paragraph expects for each action, role and target (self is "alice"). */
+  const expected: Record<
+    Exclude<ScopedAction, "create-token" | "list-tokens" | "delete-token" | "create-service-account" | "delete-user">,
+    (role: Role | undefined, self: boolean) => { outcome: string; rule?: string }
+  > = {
+    "get-duckling-config": ducklingConfig,
+    "set-duckling-config": ducklingConfig,
+    // an admin call with no target: a member is refused whoever they name
+    "list-active-accounts": (role) =>
+      role === "admin"
+        ? { outcome: "allow", rule: "S2" }
+        : role === "member"
+          ? { outcome: "deny", rule: "S2" }
+          : { outcome: "unknown" },
+    // privileges other roles may hold too: a declared role never refuses these
+    "list-users": (role) => (role === "admin" ? { outcome: "allow", rule: "S2" } : { outcome: "unknown" }),
+    "create-embed-session": (role) => (role === "admin" ? { outcome: "allow", rule: "S2" } : { outcome: "unknown" }),
+  };
+
+  for (const [action, want] of Object.entries(expected) as Array<[ScopedAction, (typeof expected)["list-users"]]>) {
+    for (const role of roles) {
+      for (const [target, self] of [
+        ["alice", true],
+        ["svc", false],
+      ] as const) {
+        it(`${action}: role ${role ?? "unknown"}, target ${self ? "self" : "other"} → ${want(role, self).outcome}`, () => {
+          const decision = decide(action, role, target);
+          expect(decision).toMatchObject(want(role, self));
+          if (decision.outcome === "deny") expect(decision.reason).toMatch(/Admin token/);
+        });
+      }
+      it(`${action}: S4 refuses a read-scaling token, role ${role ?? "unknown"}, self or other`, () => {
+        for (const target of ["alice", "svc"]) {
+          expect(decide(action, role, target, true)).toMatchObject({ outcome: "deny", rule: "S4" });
+        }
+      });
+    }
+  }
+
+  it("every operation of the spec has an action the table decides", () => {
+    expect(Object.keys(actionOf).sort()).toEqual(Object.keys(operations).sort());
+    for (const action of Object.values(actionOf)) {
+      expect(["allow", "deny", "unknown"]).toContain(decide(action, undefined, "svc").outcome);
+    }
   });
 });

@@ -1,6 +1,7 @@
 // `npm run spec:pull` against published specs served from 127.0.0.1, into a scratch copy of the project.
 import { execFile } from "node:child_process";
-import { copyFile, mkdtemp, readFile, rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -10,7 +11,8 @@ import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { withoutExtensions } from "./helpers/extensions.js";
+import { asPublished } from "./helpers/extensions.js";
+import { providerNodes } from "../scripts/lib/provenance.mjs";
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, "..");
@@ -25,15 +27,15 @@ const fixtures = new Map<string, { type: string; body: string }>();
 function published(change: (spec: any) => void = () => undefined) {
   return (async () => {
     const spec = parse(await readFile(join(root, "openapi.yaml"), "utf8"));
-    const upstream = withoutExtensions(spec);
+    const upstream = asPublished(spec);
     upstream.info = { title: "MotherDuck REST API", version: "1.0.0" };
     for (const item of Object.values<any>(upstream.paths)) {
       for (const op of Object.values<any>(item)) op.description = "Upstream words";
     }
-    upstream.paths["/v1/active_accounts"] = {
+    upstream.paths["/v1/databases"] = {
       get: {
-        operationId: "ducklings-getActiveAccounts",
-        tags: ["ducklings"],
+        operationId: "databases-list",
+        tags: ["databases"],
         responses: { "200": { description: "ok" } },
       },
     };
@@ -55,6 +57,9 @@ async function pull(name: string) {
   );
 }
 
+const createTokenBodyOf = (spec: any) =>
+  spec.paths["/v1/users/{username}/tokens"].post.requestBody.content["application/json"].schema;
+
 beforeAll(async () => {
   const createToken = (spec: any) => spec.paths["/v1/users/{username}/tokens"].post;
   fixtures.set("same.json", { type: "application/json", body: JSON.stringify(await published()) });
@@ -64,6 +69,27 @@ beforeAll(async () => {
       await published((spec) => {
         createToken(spec).requestBody.content["application/json"].schema.properties.ttl.maximum = 63072000;
         createToken(spec).requestBody.content["application/json"].schema.properties.token_type.enum.push("read_only");
+      }),
+    ),
+  });
+  const usersList = (spec: any) => spec.paths["/v1/users"].get;
+  const tokenDescription = (spec: any) =>
+    createToken(spec).requestBody.content["application/json"].schema.properties.description;
+  fixtures.set("live-states-provider-parts.json", {
+    type: "application/json",
+    body: JSON.stringify(
+      await published((spec) => {
+        usersList(spec).parameters.find((p: any) => p.name === "limit").schema.maximum = 500;
+        tokenDescription(spec).maxLength = 500;
+      }),
+    ),
+  });
+  fixtures.set("live-lacks-provider-parts.json", {
+    type: "application/json",
+    body: JSON.stringify(
+      await published((spec) => {
+        delete spec.paths["/v1/users"].get;
+        delete createToken(spec).requestBody.content["application/json"].schema.properties.description;
       }),
     ),
   });
@@ -96,9 +122,7 @@ describe("npm run spec:pull", () => {
   it("keeps this project's words and extensions: the same contract changes nothing", async () => {
     const result = await pull("same.json");
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain(
-      "Published but not supported by this client (left out): ducklings-getActiveAccounts",
-    );
+    expect(result.stdout).toContain("Published but not supported by this client (left out): databases-list");
     expect(result.stdout).toContain("Unchanged: users-createToken");
     expect(result.stdout).not.toContain("Changed:");
     const pulled = parse(await readFile(specPath, "utf8"));
@@ -106,7 +130,7 @@ describe("npm run spec:pull", () => {
     expect(createToken.description).toMatch(/Token creation scope/);
     expect(createToken["x-codeSamples"]).toHaveLength(3);
     expect(JSON.stringify(pulled.paths["/v1/users"].post)).toContain("x-pattern-message");
-    expect(pulled.paths["/v1/active_accounts"]).toBeUndefined();
+    expect(pulled.paths["/v1/databases"]).toBeUndefined();
   });
 
   it("reports a changed bound and enum, and the generated rules follow", async () => {
@@ -121,6 +145,88 @@ describe("npm run spec:pull", () => {
     const { operations } = await import(`${pathToFileURL(join(outDir, "rules.ts")).href}?${Date.now()}`);
     expect(operations["users-createToken"].body.properties.ttl.maximum).toBe(63072000);
   });
+
+  it("a pull from the live spec replaces what came from the provider (x-source: terraform-provider)", async () => {
+    const before = await readFile(specPath, "utf8");
+    expect(before).toContain("x-source: terraform-provider");
+    const result = await pull("live-states-provider-parts.json");
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/~ parameters\.limit\.schema\.maximum|\+ parameters\.limit\.schema\.maximum: 500/);
+    expect(result.stdout).toMatch(/~ body\.description\.maxLength: 1000 → 500/);
+    expect(result.stdout).toMatch(
+      /From terraform-provider, now replaced by the published spec: .*users-list the whole operation/,
+    );
+    const pulled = parse(await readFile(specPath, "utf8"));
+    expect(providerNodes(pulled.paths)).toEqual([]);
+    expect(JSON.stringify(pulled.paths)).not.toContain('"x-evidence"');
+    // this project's rules and words stay on the published nodes
+    expect(JSON.stringify(pulled.paths)).toContain('"x-max-json-bytes":8192');
+    expect(createTokenBodyOf(pulled).properties.name["x-not-message"]).toBe("a reserved name");
+    const { operations } = await import(`${pathToFileURL(join(outDir, "rules.ts")).href}?${Date.now()}`);
+    expect(operations["users-list"].queryParams.limit.maximum).toBe(500);
+    expect(operations["users-createToken"].body.properties.description.maxLength).toBe(500);
+  });
+
+  it("keeps what came from the provider while the live spec does not state it, and says so", async () => {
+    const result = await pull("live-lacks-provider-parts.json");
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(
+      /From terraform-provider, kept \(the published spec does not state it\): .*users-list the whole operation/,
+    );
+    expect(result.stdout).toMatch(/kept .*users-createToken body\.description/);
+    const pulled = parse(await readFile(specPath, "utf8"));
+    expect(pulled.paths["/v1/users"].get["x-source"]).toBe("terraform-provider");
+    expect(createTokenBodyOf(pulled).properties.description["x-source"]).toBe("terraform-provider");
+    // what the live spec does state replaces the provider's version
+    expect(createTokenBodyOf(pulled).properties.name.not["x-source"]).toBeUndefined();
+  });
+
+  it("--from reads a local file, and --add brings in a published operation this client did not have", async () => {
+    const local = join(work, "published.json");
+    const upstream = await published((spec) => {
+      spec.paths["/v1/databases"].get.description = "List databases";
+    });
+    await writeFile(local, JSON.stringify(upstream));
+    const result = await run(
+      process.execPath,
+      [
+        join(root, "scripts/spec-pull.mjs"),
+        "--from",
+        local,
+        "--add",
+        "databases-list",
+        "--spec",
+        specPath,
+        "--out",
+        outDir,
+      ],
+      { timeout: 60_000 },
+    );
+    expect(result.stdout).toContain("Added: databases-list (GET /v1/databases)");
+    expect(parse(await readFile(specPath, "utf8")).paths["/v1/databases"].get.operationId).toBe("databases-list");
+  });
+
+  it.runIf(existsSync(join(root, "../shared/reference/motherduck-rest-api")))(
+    "openapi.yaml is what pulling the assembled upstream gives: a second pull changes nothing",
+    async () => {
+      const assembled = join(work, "assembled.json");
+      await run(process.execPath, [join(root, "scripts/assemble-upstream.mjs"), "--out", assembled], {
+        timeout: 30_000,
+      });
+      const before = await readFile(specPath, "utf8");
+      const result = await run(
+        process.execPath,
+        [join(root, "scripts/spec-pull.mjs"), "--from", assembled, "--spec", specPath, "--out", outDir],
+        { timeout: 60_000 },
+      );
+      expect(result.stdout.match(/^Unchanged: /gm)).toHaveLength(10);
+      expect(result.stdout).not.toMatch(/^(Changed|Added):/m);
+      expect(result.stdout).toContain("is already up to date");
+      expect(await readFile(specPath, "utf8")).toBe(before);
+    },
+  );
 
   const refusals: Array<[string, RegExp]> = [
     ["removed-operation.json", /lacks operations this client supports: users-delete/],

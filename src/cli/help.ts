@@ -6,26 +6,31 @@ const TYPES = Object.values(enums.token_type).join("|");
 
 const AUTH = `Auth: the token is read from MOTHERDUCK_TOKEN (or motherduck_token), never from a flag.
 Base URL: --base-url <url>, else MOTHERDUCK_API_BASE_URL, else https://api.motherduck.com.
-Exit codes: 0 ok; 1 the API or the network failed; 2 usage, validation or scope refusal.`;
+Exit codes: 0 ok; 1 the API or the network failed; 2 usage, validation or scope refusal.
+Anything that came from the server or the command line is printed with control characters escaped (\\e, \\n, \\x07).`;
 
 export const HELP: Record<string, string> = {
   "": `motherduck-rest ${VERSION}: the MotherDuck REST API from the command line
 
 Usage:
   motherduck-rest tokens create <username> --name <name> (--ttl <duration> | --no-expiry) [--type ${TYPES}] [--json]
+  motherduck-rest tokens rotate <username> <token-id> [--ttl <duration> | --no-expiry] [--name <name>] [--type ${TYPES}] [--json]
   motherduck-rest tokens list <username> [--json]
-  motherduck-rest tokens delete <username> <token-id>
-  motherduck-rest users create-service-account <username>
-  motherduck-rest users delete <username> --yes
-  motherduck-rest emulator [--port <n>]
+  motherduck-rest tokens delete <username> <token-id> [--json]
+  motherduck-rest users create-service-account <username> [--json]
+  motherduck-rest users delete <username> --yes [--json]
+  motherduck-rest emulator [--port <n>] [--host <address>]
+  motherduck-rest help [<command>]
+  motherduck-rest --version | -v
 
-Run "motherduck-rest <command> --help" for one command.
+Run "motherduck-rest help <command>" or "motherduck-rest <command> --help" for one command.
 
 ${AUTH}
 `,
-  tokens: `Usage: motherduck-rest tokens <create|list|delete> ...
+  tokens: `Usage: motherduck-rest tokens <create|rotate|list|delete> ...
 
   create   mint an access token (the secret goes to stdout, alone)
+  rotate   replace a token: create the new one, then revoke the old (the new secret goes to stdout, alone)
   list     list a user's tokens (never their secrets)
   delete   revoke a token
 
@@ -34,7 +39,9 @@ ${AUTH}
   "tokens create": `Usage: motherduck-rest tokens create <username> --name <name> (--ttl <duration> | --no-expiry) [--type ${TYPES}] [--json]
 
 Creates an access token for <username> and prints its secret to stdout, alone, so it can be piped.
-Everything else goes to stderr. The secret is shown only this once.
+Everything else goes to stderr. The secret is shown only this once. If it cannot be written to stdout
+(a reader that went away, a closed stdout), the CLI revokes the token and says so; if that revoke fails
+too, it prints the command that revokes it. Nothing is created when stdout is closed or /dev/null.
 
   --name <name>        the token's name (required)
   --ttl <duration>     lifetime: 90s, 15m, 1h, 30d, or seconds; from ${TTL_RANGE}
@@ -48,6 +55,27 @@ never for another member.
 
 ${AUTH}
 `,
+  "tokens rotate": `Usage: motherduck-rest tokens rotate <username> <token-id> [--ttl <duration> | --no-expiry] [--name <name>] [--type ${TYPES}] [--json]
+
+Replaces token <token-id> of <username>: creates the new token first, then revokes the old one, so there
+is never a moment without a valid token. The new secret goes to stdout, alone; everything else to stderr.
+What you leave out is taken from the old token: its type, its lifetime (expire_at minus created_ts, so a
+token that never expired still never expires) and its name with a "(rotated <time>)" suffix.
+
+  --ttl <duration>     the new token's lifetime: 90s, 15m, 1h, 30d, or seconds; from ${TTL_RANGE}
+  --no-expiry          the new token never expires; only for an old token that never expires either,
+                       since the library keeps the old lifetime when none is given (else: tokens create
+                       --no-expiry, then tokens delete)
+  --name <name>        the new token's name
+  --type <type>        ${TYPES}
+  --json               print the whole new token as JSON to stdout, secret included
+  --base-url <url>     the API to talk to
+
+If the new token was created but the old one could not be revoked, the new secret is still printed and
+the command exits 1, saying how to revoke the old token, which is still live.
+
+${AUTH}
+`,
   "tokens list": `Usage: motherduck-rest tokens list <username> [--json]
 
 Lists the tokens of <username> as a table on stdout (or JSON with --json). Secrets are never shown.
@@ -57,10 +85,11 @@ Lists the tokens of <username> as a table on stdout (or JSON with --json). Secre
 
 ${AUTH}
 `,
-  "tokens delete": `Usage: motherduck-rest tokens delete <username> <token-id>
+  "tokens delete": `Usage: motherduck-rest tokens delete <username> <token-id> [--json]
 
 Revokes a token: it stops working at once.
 
+  --json               print {"revoked": "<token-id>", "username": "<username>"} to stdout
   --base-url <url>     the API to talk to
 
 ${AUTH}
@@ -72,30 +101,39 @@ ${AUTH}
 
 ${AUTH}
 `,
-  "users create-service-account": `Usage: motherduck-rest users create-service-account <username>
+  "users create-service-account": `Usage: motherduck-rest users create-service-account <username> [--json]
 
 Creates a service account. The username starts with a letter and holds letters, digits and _.
 MotherDuck cannot list service accounts later: keep the name. Needs an Admin token.
 
+  --json               print the created account as JSON to stdout
   --base-url <url>     the API to talk to
 
 ${AUTH}
 `,
-  "users delete": `Usage: motherduck-rest users delete <username> --yes
+  "users delete": `Usage: motherduck-rest users delete <username> --yes [--json]
 
 Permanently deletes a user, all of their data and all of their tokens. THIS CANNOT BE UNDONE.
 
   --yes                confirm the deletion (required)
+  --json               print the deleted user as JSON to stdout
   --base-url <url>     the API to talk to
 
 ${AUTH}
 `,
   emulator: `Usage: motherduck-rest emulator [--port <n>] [--host <address>]
 
-Starts a local MotherDuck REST API emulator and prints its URL and two seeded tokens: alice, an Admin,
-and bob, a Member, both of organization "acme". It keeps running until interrupted.
+Starts a local MotherDuck REST API emulator. Its stdout is a shell script of export lines and # comments:
+MOTHERDUCK_API_BASE_URL, MOTHERDUCK_TOKEN (alice, an Admin) and MOTHERDUCK_MEMBER_TOKEN (bob, a Member),
+both of organization "acme"; status lines go to stderr. It keeps running until interrupted (Ctrl-C).
 
   --port <n>           the port to listen on (default 4010; 0 picks a free one)
   --host <address>     the address to listen on (default 127.0.0.1)
+
+  motherduck-rest emulator --port 0 > emulator.env &    and, once it says "listening": source emulator.env
+`,
+  help: `Usage: motherduck-rest help [<command>]
+
+Prints the usage of motherduck-rest, or of one command: motherduck-rest help tokens create
 `,
 };

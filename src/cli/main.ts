@@ -1,182 +1,96 @@
-// argv → client → output. Each command parses its own options, calls the library and prints the result.
-import { parseArgs } from "node:util";
-import type { ParseArgsConfig } from "node:util";
+// argv → command → output. This file finds the command, reads its flags and owns the output boundary:
+// everything printed passes through printable.ts, except a secret, which deliver.ts writes unaltered.
 import { createMotherDuckClient } from "../client.js";
-import type { MotherDuckClient } from "../client.js";
-import { startEmulator } from "../emulator/index.js";
-import type { CreateTokenBody, TokenType } from "../types.js";
-import { parseDuration } from "./duration.js";
-import { HELP } from "./help.js";
 import { VERSION } from "../generated/version.js";
-import { EXIT_OK, EXIT_REFUSED, UsageError, describeFailure, exitCodeFor, tokenTable } from "./output.js";
+import { parseFlags, UsageError } from "./args.js";
+import type { FlagSpec } from "./args.js";
+import { commands, GROUPS } from "./commands.js";
+import type { Output } from "./deliver.js";
+import { HELP } from "./help.js";
+import { EXIT_OK, EXIT_REFUSED, describeFailure, exitCodeFor } from "./output.js";
 import type { Io } from "./output.js";
+import { didYouMean } from "./suggest.js";
+import { line, terminalSafeLines } from "../printable.js";
 
-type Options = NonNullable<ParseArgsConfig["options"]>;
-type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
+const common: FlagSpec = { "base-url": { type: "string" }, help: { type: "boolean", short: "h" } };
+const HELP_FLAGS = new Set(["--help", "-h"]);
+const VERSION_FLAGS = new Set(["--version", "-v"]);
 
-interface Command {
-  options: Options;
-  positionals: string[];
-  run(args: { values: Values; positionals: string[]; io: Io; client: () => MotherDuckClient }): Promise<void>;
+/** The only way commands write: stdout and stderr made terminal-safe, and the secret channel. */
+function outputFor(io: Io): Output {
+  return {
+    result: async (text) => void (await io.stdout(terminalSafeLines(text))),
+    say: (text) => void io.stderr(terminalSafeLines(text)),
+    secret: async (text) => void (await io.stdout(text)),
+    stdoutDiscarded: () => io.stdoutDiscarded?.() ?? false,
+  };
 }
 
-const common: Options = { "base-url": { type: "string" }, help: { type: "boolean", short: "h" } };
+function unknownCommand(name: string): UsageError {
+  const known = [...Object.keys(commands), ...GROUPS, "help"];
+  return new UsageError(line`unknown command "${name}"` + didYouMean(name, known));
+}
 
-const commands: Record<string, Command> = {
-  "tokens create": {
-    options: {
-      name: { type: "string" },
-      ttl: { type: "string" },
-      "no-expiry": { type: "boolean" },
-      type: { type: "string" },
-      json: { type: "boolean" },
-    },
-    positionals: ["username"],
-    async run({ values, positionals: [username], io, client }) {
-      if (values.name === undefined) throw new UsageError("tokens create needs --name <name>");
-      if (values.ttl !== undefined && values["no-expiry"]) throw new UsageError("give --ttl or --no-expiry, not both");
-      if (values.ttl === undefined && !values["no-expiry"]) {
-        throw new UsageError(
-          "choose the token's lifetime: --ttl <duration> (such as 1h or 30d), or --no-expiry for a token that never expires",
-        );
-      }
-      const body: CreateTokenBody = { name: values.name as string };
-      if (typeof values.ttl === "string") {
-        const ttl = parseDuration(values.ttl);
-        if ("error" in ttl) throw new UsageError(`--ttl: ${ttl.error}`);
-        body.ttl = ttl.seconds;
-      }
-      if (values.type !== undefined) body.token_type = values.type as TokenType;
-      const token = await client().tokens.create(username!, body);
-      io.stdout(values.json ? `${JSON.stringify(token, null, 2)}\n` : `${token.token}\n`);
-      io.stderr(
-        `Created ${token.token_type} token ${token.id}${token.name ? ` "${token.name}"` : ""} for ${username}, ` +
-          `expiring ${token.expire_at ?? "never"}.${values.json ? "" : " Its secret is on stdout and is shown only once."}\n`,
-      );
-    },
-  },
-  "tokens list": {
-    options: { json: { type: "boolean" } },
-    positionals: ["username"],
-    async run({ values, positionals: [username], io, client }) {
-      const tokens = await client().tokens.list(username!);
-      if (values.json) io.stdout(`${JSON.stringify(tokens, null, 2)}\n`);
-      else if (tokens.length) io.stdout(tokenTable(tokens));
-      else io.stderr(`${username} has no tokens.\n`);
-    },
-  },
-  "tokens delete": {
-    options: {},
-    positionals: ["username", "token-id"],
-    async run({ positionals: [username, tokenId], io, client }) {
-      await client().tokens.delete(username!, tokenId!);
-      io.stderr(`Revoked token ${tokenId} of ${username}.\n`);
-    },
-  },
-  "users create-service-account": {
-    options: {},
-    positionals: ["username"],
-    async run({ positionals: [username], io, client }) {
-      const account = await client().users.createServiceAccount(username!);
-      io.stderr(`Created service account ${account.username}. MotherDuck cannot list it later: keep the name.\n`);
-    },
-  },
-  "users delete": {
-    options: { yes: { type: "boolean" } },
-    positionals: ["username"],
-    async run({ values, positionals: [username], io, client }) {
-      if (!values.yes) {
-        throw new UsageError(`users delete permanently deletes ${username}, their data and tokens: confirm with --yes`);
-      }
-      const deleted = await client().users.delete(username!);
-      io.stderr(`Deleted user ${deleted.username}.\n`);
-    },
-  },
-  emulator: {
-    options: { port: { type: "string" }, host: { type: "string" } },
-    positionals: [],
-    async run({ values, io }) {
-      const port = values.port === undefined ? 4010 : Number(values.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError("--port takes a port number");
-      const emulator = await startEmulator({ port, ...(typeof values.host === "string" && { host: values.host }) });
-      io.stdout(
-        `MotherDuck REST API emulator listening on ${emulator.url}\n` +
-          `export MOTHERDUCK_API_BASE_URL=${emulator.url}\n` +
-          `export MOTHERDUCK_TOKEN=${emulator.adminToken}  # alice, Admin of acme\n` +
-          `# bob, Member of acme: ${emulator.memberToken}\n`,
-      );
-      await new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        process.once("SIGINT", stop);
-        process.once("SIGTERM", stop);
-      });
-      await emulator.close();
-      io.stderr("emulator stopped\n");
-    },
-  },
-};
-
-const GROUPS = new Set(["tokens", "users"]);
-
+/** The command a command line names: "" for none, a group's name for a bare group. */
 function commandName(argv: string[]): string {
   const [first, second] = argv;
   if (first === undefined || first.startsWith("-")) return "";
-  if (GROUPS.has(first)) return second === undefined || second.startsWith("-") ? first : `${first} ${second}`;
-  return first;
+  if (!GROUPS.has(first)) {
+    if (commands[first]) return first;
+    throw unknownCommand(first);
+  }
+  if (second === undefined || second.startsWith("-")) return first;
+  if (commands[`${first} ${second}`]) return `${first} ${second}`;
+  throw unknownCommand(`${first} ${second}`);
+}
+
+async function dispatch(argv: string[], out: Output): Promise<number> {
+  if (VERSION_FLAGS.has(argv[0] ?? "")) {
+    await out.result(`motherduck-rest ${VERSION}\n`);
+    return EXIT_OK;
+  }
+  if (argv[0] === "help") {
+    const topic = argv.slice(1).join(" ");
+    const page = HELP[topic];
+    if (page === undefined) throw unknownCommand(topic);
+    await out.result(page);
+    return EXIT_OK;
+  }
+  const name = commandName(argv);
+  const args = argv.slice(name ? name.split(" ").length : 0);
+  if (args.some((arg) => HELP_FLAGS.has(arg))) {
+    await out.result(HELP[name]!);
+    return EXIT_OK;
+  }
+  const command = commands[name];
+  if (!command) {
+    if (args.length) parseFlags(args, common); // names an unknown flag before the page is shown
+    // A bare group, or nothing at all: show what there is, as a usage error.
+    out.say(HELP[name]!);
+    return EXIT_REFUSED;
+  }
+  const { values, positionals } = parseFlags(args, { ...common, ...command.flags });
+  if (positionals.length !== command.positionals.length) {
+    const expected = command.positionals.map((p) => `<${p}>`).join(" ") || "no arguments";
+    throw new UsageError(`${name} takes ${expected}`);
+  }
+  const baseUrl = values["base-url"];
+  const client = () =>
+    createMotherDuckClient({
+      ...(typeof baseUrl === "string" && { baseUrl }),
+      logger: { warn: (message) => out.say(line`warning: ${message}` + "\n") },
+    });
+  await command.run({ values, positionals, out, client });
+  return EXIT_OK;
 }
 
 /** Runs the CLI and resolves to its exit code. */
 export async function runCli(argv: string[], io: Io): Promise<number> {
+  const out = outputFor(io);
   try {
-    const name = commandName(argv);
-    const command = commands[name];
-    if (!command) {
-      if (argv.includes("--version")) {
-        io.stdout(`motherduck-rest ${VERSION}\n`);
-        return EXIT_OK;
-      }
-      const groupHelp = HELP[name];
-      if (argv.includes("--help") || argv.includes("-h")) {
-        if (groupHelp === undefined) throw new UsageError(`unknown command "${name}"`);
-        io.stdout(groupHelp);
-        return EXIT_OK;
-      }
-      if (groupHelp !== undefined) {
-        // A bare group, or nothing at all: show what there is, as a usage error.
-        io.stderr(groupHelp);
-        return EXIT_REFUSED;
-      }
-      throw new UsageError(`unknown command "${name}"`);
-    }
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv.slice(name.split(" ").length),
-        options: { ...common, ...command.options },
-        allowPositionals: true,
-        strict: true,
-      });
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
-    if (parsed.values.help) {
-      io.stdout(HELP[name]!);
-      return EXIT_OK;
-    }
-    if (parsed.positionals.length !== command.positionals.length) {
-      const expected = command.positionals.map((p) => `<${p}>`).join(" ") || "no arguments";
-      throw new UsageError(`${name} takes ${expected}`);
-    }
-    const baseUrl = parsed.values["base-url"];
-    const client = () =>
-      createMotherDuckClient({
-        ...(typeof baseUrl === "string" && { baseUrl }),
-        logger: { warn: (message) => io.stderr(`warning: ${message}\n`) },
-      });
-    await command.run({ values: parsed.values, positionals: parsed.positionals, io, client });
-    return EXIT_OK;
+    return await dispatch(argv, out);
   } catch (error) {
-    io.stderr(describeFailure(error));
+    out.say(describeFailure(error));
     return exitCodeFor(error);
   }
 }

@@ -1,10 +1,26 @@
-// How the CLI shows results and failures. Secrets reach stdout only through the commands that mint them.
+// How the CLI shows results and failures. Everything here returns text; the output boundary in main.ts
+// makes it terminal-safe, and secrets reach stdout only through deliver.ts.
 import type { TokenInfo } from "../types.js";
-import { ApiError, BadRequestError, MotherDuckError, PermissionDeniedError, ValidationError } from "../errors.js";
+import {
+  ApiError,
+  AuthenticationError,
+  BadRequestError,
+  MotherDuckError,
+  PermissionDeniedError,
+  TokenScopeError,
+  ValidationError,
+} from "../errors.js";
+import { UsageError } from "./args.js";
+import { line, terminalSafe } from "../printable.js";
 
+export { UsageError };
+
+/** Where the CLI writes. `stdout` may return a promise that settles once the text was delivered. */
 export interface Io {
-  stdout(text: string): void;
-  stderr(text: string): void;
+  stdout(text: string): unknown;
+  stderr(text: string): unknown;
+  /** True when stdout leads nowhere (closed, or /dev/null): a secret written there would be lost. */
+  stdoutDiscarded?(): boolean;
 }
 
 export const EXIT_OK = 0;
@@ -13,13 +29,17 @@ export const EXIT_FAILED = 1;
 /** Usage, validation or scope refusal: the request itself was wrong, so retrying it cannot help. */
 export const EXIT_REFUSED = 2;
 
-/** A command line that does not make sense; the message says what to change. */
-export class UsageError extends Error {}
+/** A failure the command has already explained on stderr; only its exit code is left to give. */
+export class ReportedFailure extends Error {
+  constructor(readonly exitCode: number) {
+    super("reported");
+  }
+}
 
 export function tokenTable(tokens: TokenInfo[]): string {
   const rows = [
     ["ID", "NAME", "TYPE", "CREATED", "EXPIRES"],
-    ...tokens.map((t) => [t.id, t.name ?? "", t.token_type, t.created_ts, t.expire_at ?? "never"]),
+    ...tokens.map((t) => [t.id, t.name ?? "", t.token_type, t.created_ts, t.expire_at ?? "never"].map(terminalSafe)),
   ];
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   return (
@@ -36,19 +56,50 @@ export function tokenTable(tokens: TokenInfo[]): string {
 
 /** The exit code for a failure: 2 when the request was refused as asked, 1 when the API or network failed. */
 export function exitCodeFor(error: unknown): number {
+  if (error instanceof ReportedFailure) return error.exitCode;
   if (error instanceof UsageError || error instanceof ValidationError) return EXIT_REFUSED;
   if (error instanceof BadRequestError || error instanceof PermissionDeniedError) return EXIT_REFUSED;
   return EXIT_FAILED;
 }
 
+// The library names what is wrong by its own option or body field; the CLI user knows flags and arguments.
+const WHERE: Record<string, string> = {
+  "body.name": "--name",
+  "body.ttl": "--ttl",
+  "body.token_type": "--type",
+  "body.username": "<username>",
+  username: "<username>",
+  token_id: "<token-id>",
+  baseUrl: "--base-url (or MOTHERDUCK_API_BASE_URL)",
+  token: "MOTHERDUCK_TOKEN",
+};
+
+/** One issue of a ValidationError, in the CLI's words. */
+export function issueInCliWords(issue: { path: string; message: string }): string {
+  if (issue.path === "token" && /^no MotherDuck token/.test(issue.message)) {
+    return "no MotherDuck token: set the environment variable MOTHERDUCK_TOKEN (or motherduck_token) to your token";
+  }
+  return line`${WHERE[issue.path] ?? issue.path} ${issue.message}`;
+}
+
+const TOKEN_REFUSED_HINT =
+  "The token in MOTHERDUCK_TOKEN was refused: it may be mistyped, expired or revoked, or meant for another base URL.";
+
 export function describeFailure(error: unknown): string {
+  if (error instanceof ReportedFailure) return "";
   if (error instanceof UsageError) return `error: ${error.message}\nRun with --help for usage.\n`;
+  if (error instanceof TokenScopeError) return line`error: ${error.message}` + "\n";
+  if (error instanceof ValidationError) {
+    const lines = error.issues.map((issue) => `error: ${issueInCliWords(issue)}`);
+    return `${lines.join("\n")}\nNothing was sent.\n`;
+  }
   if (error instanceof ApiError) {
-    const lines = [`error: ${error.message.split("\nHint: ")[0]}`];
-    if (error.hint) lines.push(`hint: ${error.hint}`);
-    if (error.requestId) lines.push(`request id: ${error.requestId}`);
+    const lines = [line`error: ${error.message.split("\nHint: ")[0]}`];
+    const hint = error instanceof AuthenticationError ? TOKEN_REFUSED_HINT : error.hint;
+    if (hint) lines.push(line`hint: ${hint}`);
+    if (error.requestId) lines.push(line`request id: ${error.requestId}`);
     return lines.join("\n") + "\n";
   }
-  if (error instanceof MotherDuckError) return `error: ${error.message}\n`;
-  return `error: ${error instanceof Error ? error.message : String(error)}\n`;
+  if (error instanceof MotherDuckError) return line`error: ${error.message}` + "\n";
+  return line`error: ${error instanceof Error ? error.message : String(error)}` + "\n";
 }

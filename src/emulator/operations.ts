@@ -43,6 +43,15 @@ function pathUser({ store, caller, path }: HandlerContext): User | Reply {
 
 const isReply = (value: User | Reply): value is Reply => "status" in value;
 
+/**
+ * Placeholder for an operation the emulator does not serve yet: a spec-valid 500 that says so, instead of
+ * an answer that could be mistaken for MotherDuck's. The emulator's own state for these operations comes later.
+ */
+const notEmulatedYet =
+  (operationId: OperationId): Handler =>
+  () =>
+    errorReply(500, `Internal Error: the emulator does not serve ${operationId} yet`);
+
 export const handlers: Record<OperationId, Handler> = {
   "users-createToken"(context) {
     const target = pathUser(context);
@@ -97,4 +106,10 @@ export const handlers: Record<OperationId, Handler> = {
     context.store.deleteUser(target);
     return { status: 200, body: { username: target.username } };
   },
+
+  "users-list": notEmulatedYet("users-list"),
+  "ducklings-getDucklingConfigForUser": notEmulatedYet("ducklings-getDucklingConfigForUser"),
+  "ducklings-setDucklingConfigForUser": notEmulatedYet("ducklings-setDucklingConfigForUser"),
+  "ducklings-getActiveAccounts": notEmulatedYet("ducklings-getActiveAccounts"),
+  "dashboards-createEmbedSession": notEmulatedYet("dashboards-createEmbedSession"),
 };

@@ -3,5 +3,12 @@ export const enums = {
   "token_type": {
     "read_write": "read_write",
     "read_scaling": "read_scaling"
+  },
+  "instance_size": {
+    "pulse": "pulse",
+    "standard": "standard",
+    "jumbo": "jumbo",
+    "mega": "mega",
+    "giga": "giga"
   }
 } as const;

@@ -69,15 +69,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List users and service accounts
+         * @description List the users and service accounts in the organization of the calling token. Needs the `member_management.view_all_members` privilege, which the built-in `admin`, `builder` and `explorer` roles include. Paged with `limit` and `page_token`.
+         *
+         *     **Paging.** Send each next page's request with the same filters and `limit`, and the previous answer's
+         *     `next_page_token` as `page_token`. A null, empty or absent `next_page_token` ends the walk. Pages can overlap
+         *     when users are added during a walk, so drop repeats by `id`.
+         *
+         *     **Tolerant.** MotherDuck's Terraform provider is the source of this operation: only `id` and `username` are
+         *     certain on a user, so every other field may be absent.
+         */
+        get: operations["users-list"];
         put?: never;
         /**
          * Create a service account
          * @description Create user is currently restricted to creating a user with a 'Member' role.
          *
-         *     This is how service accounts are made. It needs an **Admin** token. MotherDuck has no endpoint that lists
-         *     service accounts, so record the usernames you create. Before a service account's read scaling tokens work,
-         *     connect to it once with a read/write token.
+         *     This is how service accounts are made. It needs an **Admin** token. `GET /v1/users?is_service_account=true`
+         *     lists them. Before a service account's read scaling tokens work, connect to it once with a read/write token.
          */
         post: operations["users-createServiceAccount"];
         delete?: never;
@@ -103,6 +113,86 @@ export interface paths {
          *     The user's tokens stop working with it. It needs an **Admin** token.
          */
         delete: operations["users-delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/dives/{dive_id}/embed-session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a Dive embed session
+         * @description Creates an embed session for the specified Dive.
+         *
+         *     The session runs as the service account named by `username`, whose access the Dive's data must be shared to.
+         *     Only the returned `session` goes to the browser (`https://embed-motherduck.com/sandbox/#session=<session>`);
+         *     treat it as a credential: do not log or store it. It needs a read/write token of an account that may create
+         *     Dive embed sessions (the Admin preset role may).
+         *
+         *     Set `session_name`, or its deprecated alias `session_hint`, never both. `required_resources` and
+         *     `initial_state` are capped in UTF-8 bytes of their compact JSON encoding (`x-max-json-bytes`).
+         */
+        post: operations["dashboards-createEmbedSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/active_accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List active accounts (preview)
+         * @description [Preview] Get active accounts in an organization along with active Ducklings per account. Requires 'Admin' role.
+         *
+         *     A preview endpoint: its shape may still change. It answers one page; a Duckling's `id` is `rw` or `rs.N`.
+         */
+        get: operations["ducklings-getActiveAccounts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/{username}/instances": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a user's Duckling configuration
+         * @description Gets Duckling (instance) configuration for a user. Requires 'Admin' role.
+         *
+         *     Use an Admin read/write token. A half without `cooldown_seconds` uses its size's default cooldown.
+         */
+        get: operations["ducklings-getDucklingConfigForUser"];
+        /**
+         * Set a user's Duckling configuration
+         * @description Sets Duckling (instance) configuration for a user. Requires 'Admin' role.
+         *
+         *     **Full replacement.** Both halves are required, and a `cooldown_seconds` left out takes the size's default, so
+         *     read the configuration, change it and write all of it back. `pulse` Ducklings take no `cooldown_seconds`.
+         *     A body the schema allows can still be refused (400) when it exceeds the plan's or the organization's limits.
+         */
+        put: operations["ducklings-setDucklingConfigForUser"];
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -335,8 +425,13 @@ export interface operations {
                             /** @description Time token was originally created */
                             created_ts: string;
                             read_only: boolean;
-                            /** @enum {string} */
+                            /**
+                             * @description `read_write` (the default): a read/write token. `read_scaling`: a read-scaling token, which connects to eventually consistent read-only replicas and never makes admin calls.
+                             * @enum {string}
+                             */
                             token_type: "read_write" | "read_scaling";
+                            /** @description the token's description; null or absent for tokens created without one */
+                            description?: string | null;
                         }[];
                     };
                 };
@@ -361,14 +456,21 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description token expiration in seconds */
+                    /**
+                     * @description token expiration in seconds
+                     *
+                     *     At least 5 minutes and at most one year (365 days). Leave `ttl` out and the token never expires: it stays valid until it is revoked.
+                     */
                     ttl?: number;
                     name: string;
                     /**
+                     * @description `read_write` (the default): a read/write token. `read_scaling`: a read-scaling token, which connects to eventually consistent read-only replicas and never makes admin calls.
                      * @default read_write
                      * @enum {string}
                      */
                     token_type?: "read_write" | "read_scaling";
+                    /** @description optional free-form notes on the token's purpose; cannot be edited after creation */
+                    description?: string;
                 };
             };
         };
@@ -390,8 +492,13 @@ export interface operations {
                         /** @description Time token was originally created */
                         created_ts: string;
                         read_only: boolean;
-                        /** @enum {string} */
+                        /**
+                         * @description `read_write` (the default): a read/write token. `read_scaling`: a read-scaling token, which connects to eventually consistent read-only replicas and never makes admin calls.
+                         * @enum {string}
+                         */
                         token_type: "read_write" | "read_scaling";
+                        /** @description the description given at creation */
+                        description?: string | null;
                     };
                 };
             };
@@ -422,6 +529,61 @@ export interface operations {
                 };
                 content: {
                     "application/json": Record<string, never>;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["InvalidCredentials"];
+            403: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "users-list": {
+        parameters: {
+            query?: {
+                /** @description true: only service accounts; false: only human users; omit: both */
+                is_service_account?: boolean;
+                /** @description true: only deprovisioned users; false: only active users; omit: both */
+                is_deprovisioned?: boolean;
+                /** @description maximum number of users per page */
+                limit?: number;
+                /** @description opaque token from the previous page's `next_page_token`; send it with the same filters and limit */
+                page_token?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        users: {
+                            /** @description User ID */
+                            id: string;
+                            /** @description Username; a service account's username can be used in /v1/users/{username}/... paths */
+                            username: string;
+                            /** @description Email address MotherDuck has on record for the user */
+                            email?: string;
+                            /** @description First name; null when MotherDuck has none, as for most service accounts */
+                            first_name?: string | null;
+                            /** @description Last name; null when MotherDuck has none, as for most service accounts */
+                            last_name?: string | null;
+                            is_service_account?: boolean;
+                            is_deprovisioned?: boolean;
+                            /** @description Names of the roles granted directly to the user; roles inherited through other roles are not listed. May be empty. */
+                            roles?: string[];
+                        }[];
+                        /** @description Number of users matching the filters at the time of the request (not the page size) */
+                        total_count?: number;
+                        /** @description Token for the next page; null on the last page */
+                        next_page_token?: string | null;
+                    };
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -485,6 +647,198 @@ export interface operations {
                 content: {
                     "application/json": {
                         username: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["InvalidCredentials"];
+            403: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "dashboards-createEmbedSession": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dive_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description service account username within the organization to mint the embed session for */
+                    username: string;
+                    /**
+                     * @deprecated
+                     * @description deprecated alias for session_name
+                     */
+                    session_hint?: string;
+                    /** @description optional name used to reuse the same read-scaling session across embed requests (replaces session_hint) */
+                    session_name?: string;
+                    /** @description optional Dive version to embed; omit to embed the current version */
+                    version?: number;
+                    /** @description optional override of the databases/shares the Dive renders against for this session; replaces the Dive's declared required resources. An empty array declares no resources, so the Dive attaches the session user's whole workspace. Compact JSON encoding of the array must be at most 8192 bytes. */
+                    required_resources?: {
+                        /** @description MotherDuck share URL, e.g. md:_share/sales/abc; treat as sensitive */
+                        url: string;
+                        /** @description optional alias exposed to the Dive content for this resource */
+                        alias?: string;
+                    }[];
+                    /** @description optional JSON object seeding the embedded Dive's UI state; each key is read by the matching useDiveState call in the Dive. Compact JSON encoding must be at most 64 KiB (65536 bytes). */
+                    initial_state?: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description opaque dive embed session */
+                        session: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["InvalidCredentials"];
+            403: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "ducklings-getActiveAccounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        accounts: {
+                            username: string;
+                            ducklings: {
+                                /** @description "rw" or "rs.N" where N identifies which read scaling replica */
+                                id: string;
+                                /** @description "read_write" or "read_scaling" */
+                                type: string;
+                                /** @description "active" or "cooldown" */
+                                status: string;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["InvalidCredentials"];
+            403: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "ducklings-getDucklingConfigForUser": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description user within the organization */
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        read_write: {
+                            /** @enum {string} */
+                            instance_size: "pulse" | "standard" | "jumbo" | "mega" | "giga";
+                            cooldown_seconds?: number;
+                        };
+                        read_scaling: {
+                            /** @enum {string} */
+                            instance_size: "pulse" | "standard" | "jumbo" | "mega" | "giga";
+                            flock_size: number;
+                            cooldown_seconds?: number;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["InvalidCredentials"];
+            403: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "ducklings-setDucklingConfigForUser": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description user within the organization */
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    config: {
+                        read_write: {
+                            /** @enum {string} */
+                            instance_size: "pulse" | "standard" | "jumbo" | "mega" | "giga";
+                            cooldown_seconds?: number;
+                        };
+                        read_scaling: {
+                            /** @enum {string} */
+                            instance_size: "pulse" | "standard" | "jumbo" | "mega" | "giga";
+                            flock_size: number;
+                            cooldown_seconds?: number;
+                        };
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        read_write: {
+                            /** @enum {string} */
+                            instance_size: "pulse" | "standard" | "jumbo" | "mega" | "giga";
+                            cooldown_seconds?: number;
+                        };
+                        read_scaling: {
+                            /** @enum {string} */
+                            instance_size: "pulse" | "standard" | "jumbo" | "mega" | "giga";
+                            flock_size: number;
+                            cooldown_seconds?: number;
+                        };
                     };
                 };
             };

@@ -1,14 +1,18 @@
 // The one boundary every resource call's failure crosses on its way to the caller: whatever built the error
 // (a guard, the error mapper, a rotation), its text passes the client's redactor here.
 import { MotherDuckError } from "../errors.js";
+import { terminalSafeLines } from "../printable.js";
 import { redactDeep, scrubbedCause } from "../redact.js";
 import type { Redactor } from "../redact.js";
 
-/** Redacts, in place, every text an error of this library carries: message, stack, fields and cause. */
+/**
+ * Redacts, in place, every text an error of this library carries: message, stack, fields and cause. The
+ * message's control characters are escaped too, since it is what gets printed.
+ */
 export function scrubError(error: MotherDuckError, redact: Redactor): MotherDuckError {
   const target = error as unknown as Record<string, unknown>;
-  error.message = redact(error.message);
-  if (typeof error.stack === "string") error.stack = redact(error.stack);
+  error.message = terminalSafeLines(redact(error.message));
+  if (typeof error.stack === "string") error.stack = terminalSafeLines(redact(error.stack));
   for (const key of Object.keys(error)) {
     const value = target[key];
     if (typeof value === "string" || (typeof value === "object" && value !== null)) {

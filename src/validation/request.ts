@@ -5,18 +5,22 @@ import { checkPathSegment } from "./path-segment.js";
 /** The part of a generated operation rule that request validation reads. */
 export interface RequestRules {
   readonly pathParams: { readonly [name: string]: SchemaRule };
+  readonly queryParams?: { readonly [name: string]: SchemaRule };
+  readonly queryRequired?: readonly string[];
   readonly body?: SchemaRule;
   readonly bodyRequired?: boolean;
 }
 
 export interface RequestInput {
   path: Record<string, unknown>;
+  /** Query parameters by name; a parameter left undefined is not sent. */
+  query?: Record<string, unknown>;
   body?: unknown;
 }
 
 /**
  * Every problem with a request, checked against the spec's rules: each path parameter as a hardened
- * path segment (S6) and against its schema, then the JSON body. Returns all issues at once.
+ * path segment (S6) and against its schema, the query parameters, then the JSON body. Returns all issues at once.
  */
 export function checkRequest(rules: RequestRules, input: RequestInput, unknownProperties: "reject" | "allow"): Issue[] {
   const issues: Issue[] = [];
@@ -25,11 +29,36 @@ export function checkRequest(rules: RequestRules, input: RequestInput, unknownPr
     const segmentIssues = checkPathSegment(value, name);
     issues.push(...(segmentIssues.length ? segmentIssues : checkValue(rule, value, name, { unknownProperties })));
   }
+  issues.push(...checkQuery(rules, input.query ?? {}, unknownProperties));
   if (rules.body) {
     if (input.body === undefined) {
       if (rules.bodyRequired) issues.push({ path: "body", message: "is required" });
     } else {
       issues.push(...checkValue(rules.body, input.body, "body", { unknownProperties }));
+    }
+  }
+  return issues;
+}
+
+/** Query parameters: each known one against its schema; an unknown one is refused in "reject" mode. */
+function checkQuery(rules: RequestRules, query: Record<string, unknown>, unknownProperties: "reject" | "allow") {
+  const issues: Issue[] = [];
+  const known = rules.queryParams ?? {};
+  for (const name of rules.queryRequired ?? []) {
+    if (query[name] === undefined) issues.push({ path: name, message: "is required" });
+  }
+  for (const [name, value] of Object.entries(query)) {
+    if (value === undefined) continue;
+    const rule = Object.hasOwn(known, name) ? known[name] : undefined;
+    if (rule) issues.push(...checkValue(rule, value, name, { unknownProperties }));
+    else if (unknownProperties === "reject") {
+      const names = Object.keys(known);
+      issues.push({
+        path: name,
+        message: names.length
+          ? `is not a query parameter of this call (known: ${names.join(", ")})`
+          : "is not a query parameter of this call (it takes none)",
+      });
     }
   }
   return issues;

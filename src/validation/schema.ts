@@ -22,6 +22,18 @@ export interface SchemaRule {
   readonly items?: SchemaRule;
   readonly allOf?: readonly SchemaRule[];
   readonly default?: unknown;
+  /** OpenAPI 3.0: null is allowed as well as the type. */
+  readonly nullable?: boolean;
+  /** The value must not satisfy this rule. */
+  readonly not?: SchemaRule;
+  /** Why `not` refuses a value, from the spec's `x-not-message` ("a reserved name"). */
+  readonly notMessage?: string;
+  /** Fields `properties` does not name: allowed (true), refused (false), or checked against a rule. */
+  readonly additionalProperties?: boolean | SchemaRule;
+  /** A string format; only "uuid" is checked, and only in requests (the generator drops it elsewhere). */
+  readonly format?: string;
+  /** At most this many UTF-8 bytes as compact JSON, from the spec's `x-max-json-bytes`. */
+  readonly maxJsonBytes?: number;
 }
 
 export interface CheckOptions {
@@ -59,8 +71,55 @@ function codePointLength(value: string): number {
   return length;
 }
 
+/** A JSON object: an object literal or a parsed one, not an array, a Date, a Map or another class's instance. */
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  if (typeof value !== "object" || value === null) return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const formatChecks: Record<string, { test: (value: string) => boolean; message: string }> = {
+  uuid: { test: (v) => UUID.test(v), message: "must be a UUID" },
+};
+
+/** UTF-8 bytes of a string, counted without encoding it; a lone surrogate counts as U+FFFD, as encoders send it. */
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 4;
+        i++;
+      } else bytes += 3;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/** The value's compact JSON encoding, or why it has none. */
+function compactJson(value: unknown): { text: string } | { problem: string } {
+  try {
+    const text = JSON.stringify(value, (_key, v: unknown) => {
+      if (typeof v === "number" && !Number.isFinite(v)) throw new TypeError(`${v} is not a JSON number`);
+      if (typeof v === "function" || typeof v === "symbol") throw new TypeError(`a ${typeof v} is not JSON`);
+      return v;
+    });
+    return text === undefined ? { problem: "is not JSON" } : { text };
+  } catch (error) {
+    return { problem: `must be JSON (${(error as Error).message})` };
+  }
+}
+
+/** "both a and b", "all of a, b and c". */
+function allOfNames(names: readonly string[]): string {
+  if (names.length < 2) return names.join("");
+  const listed = `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
+  return names.length === 2 ? `both ${listed}` : `all of ${listed}`;
 }
 
 const typeChecks: Record<string, { test: (value: unknown) => boolean; message: string }> = {
@@ -68,7 +127,7 @@ const typeChecks: Record<string, { test: (value: unknown) => boolean; message: s
   number: { test: (v) => typeof v === "number" && Number.isFinite(v), message: "must be a finite number" },
   integer: { test: (v) => typeof v === "number" && Number.isInteger(v), message: "must be an integer" },
   boolean: { test: (v) => typeof v === "boolean", message: "must be a boolean" },
-  object: { test: isPlainObject, message: "must be an object" },
+  object: { test: isPlainObject, message: "must be a plain JSON object" },
   array: { test: Array.isArray, message: "must be an array" },
 };
 
@@ -93,6 +152,7 @@ export function checkValue(rule: SchemaRule, value: unknown, path: string, optio
 }
 
 function collect(rule: SchemaRule, value: unknown, path: string, options: CheckOptions, issues: Issue[]): void {
+  if (value === null && rule.nullable) return;
   if (rule.allOf) {
     for (const part of rule.allOf) collect(part, value, path, options, issues);
   }
@@ -126,19 +186,34 @@ function collect(rule: SchemaRule, value: unknown, path: string, options: CheckO
     if (rule.pattern !== undefined && !compiled(rule.pattern).test(value)) {
       issues.push({ path, message: rule.patternMessage ?? `must match the pattern ${rule.pattern}` });
     }
+    const format = rule.format === undefined ? undefined : formatChecks[rule.format];
+    if (rule.format !== undefined && !format) throw new Error(`unsupported format ${rule.format}`);
+    if (format && !format.test(value)) issues.push({ path, message: format.message });
+  }
+  if (rule.not) checkNot(rule, rule.not, value, path, issues);
+  if (rule.maxJsonBytes !== undefined) {
+    const json = compactJson(value);
+    if ("problem" in json) issues.push({ path, message: json.problem });
+    else if (utf8Length(json.text) > rule.maxJsonBytes) {
+      issues.push({ path, message: `must be at most ${rule.maxJsonBytes} bytes as compact JSON (UTF-8)` });
+    }
   }
   if (isPlainObject(value)) {
     for (const name of rule.required ?? []) {
       if (value[name] === undefined) issues.push({ path: join(path, name), message: "is required" });
     }
-    const properties = rule.properties;
-    if (properties) {
+    if (rule.properties || rule.additionalProperties !== undefined) {
+      const properties = rule.properties ?? {};
       for (const name of Object.keys(value)) {
         const field = value[name];
         const sub = Object.hasOwn(properties, name) ? properties[name] : undefined;
         if (sub) {
           if (field !== undefined) collect(sub, field, join(path, name), options, issues);
-        } else if (options.unknownProperties === "reject" && field !== undefined) {
+        } else if (field === undefined || rule.additionalProperties === true) {
+          continue;
+        } else if (typeof rule.additionalProperties === "object") {
+          collect(rule.additionalProperties, field, join(path, name), options, issues);
+        } else if (options.unknownProperties === "reject" || rule.additionalProperties === false) {
           issues.push({
             path: join(path, name),
             message: `is not a field of this request (known fields: ${Object.keys(properties).join(", ")})`,
@@ -150,6 +225,17 @@ function collect(rule: SchemaRule, value: unknown, path: string, options: CheckO
   if (Array.isArray(value) && rule.items) {
     value.forEach((item, index) => collect(rule.items!, item, `${path}[${index}]`, options, issues));
   }
+}
+
+/** `not`: the value must fail `forbidden`. Its message names what was refused, in the spec's words if given. */
+function checkNot(rule: SchemaRule, forbidden: SchemaRule, value: unknown, path: string, issues: Issue[]): void {
+  const found: Issue[] = [];
+  collect(forbidden, value, path, { unknownProperties: "allow" }, found);
+  if (found.length) return;
+  const why = rule.notMessage ? ` (${rule.notMessage})` : "";
+  if (forbidden.enum) issues.push({ path, message: `must not be ${describe(value)}${why}` });
+  else if (forbidden.required) issues.push({ path, message: `must not set ${allOfNames(forbidden.required)}${why}` });
+  else issues.push({ path, message: `must not match ${describe(forbidden)}${why}` });
 }
 
 function join(path: string, name: string): string {

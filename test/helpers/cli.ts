@@ -11,10 +11,23 @@ export interface CliResult {
   stderr: string;
 }
 
+/**
+ * How the child's stdout is wired: "pipe" collects it; "reader-gone" is a pipe whose reading end this process
+ * destroys at once, as `| true` does; "closed" runs the CLI with fd 1 closed, as `>&-` does.
+ */
+export type StdoutMode = "pipe" | "reader-gone" | "closed";
+
 /** Runs the CLI with exactly `env` (plus PATH), so that no token of the machine's leaks into a test. */
-export function runCli(args: string[], env: Record<string, string> = {}, timeoutMs = 15_000): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+  timeoutMs = 15_000,
+  stdoutMode: StdoutMode = "pipe",
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(CLI[0], [...CLI.slice(1), ...args], {
+    const [command, ...rest] =
+      stdoutMode === "closed" ? ["sh", "-c", 'exec "$@" >&-', "sh", ...CLI, ...args] : [...CLI, ...args];
+    const child = spawn(command!, rest, {
       cwd: root,
       env: { PATH: process.env.PATH ?? "", ...env },
       stdio: ["ignore", "pipe", "pipe"],
@@ -22,7 +35,8 @@ export function runCli(args: string[], env: Record<string, string> = {}, timeout
     });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    if (stdoutMode === "reader-gone") child.stdout.destroy();
+    else child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout, stderr }));

@@ -1,0 +1,215 @@
+// The command table: each entry names its flags and arguments and runs one library call. A new command is
+// one more entry here and one more page in help.ts.
+import type { MotherDuckClient } from "../client.js";
+import { TokenRotationError } from "../errors.js";
+import { enums } from "../rules.js";
+import type { CreateTokenBody, RotateTokenBody, Token, TokenType } from "../types.js";
+import type { FlagSpec, FlagValues } from "./args.js";
+import { UsageError } from "./args.js";
+import { deliverSecret, ensureSecretCanBeDelivered } from "./deliver.js";
+import type { Output } from "./deliver.js";
+import { parseDuration } from "./duration.js";
+import { runEmulator } from "./emulator-command.js";
+import { EXIT_FAILED, ReportedFailure, tokenTable } from "./output.js";
+import { shellQuote } from "./shell.js";
+import { jsonText, line } from "../printable.js";
+
+export interface CommandContext {
+  values: FlagValues;
+  positionals: string[];
+  out: Output;
+  client(): MotherDuckClient;
+}
+
+export interface Command {
+  flags: FlagSpec;
+  /** The names of its arguments, in order; each is required. */
+  positionals: string[];
+  run(context: CommandContext): Promise<void>;
+}
+
+const json = { json: { type: "boolean" } } as const;
+const lifetime = { ttl: { type: "string" }, "no-expiry": { type: "boolean" } } as const;
+const TOKEN_TYPES = Object.values(enums.token_type);
+
+function tokenType(values: FlagValues): TokenType | undefined {
+  if (values.type === undefined) return undefined;
+  if (!TOKEN_TYPES.includes(values.type as TokenType)) {
+    throw new UsageError(line`--type must be ${TOKEN_TYPES.join(" or ")}, not "${values.type}"`);
+  }
+  return values.type as TokenType;
+}
+
+function ttlSeconds(values: FlagValues): number | undefined {
+  if (values.ttl !== undefined && values["no-expiry"]) throw new UsageError("give --ttl or --no-expiry, not both");
+  if (typeof values.ttl !== "string") return undefined;
+  const ttl = parseDuration(values.ttl);
+  if ("error" in ttl) throw new UsageError(line`--ttl: ${ttl.error}`);
+  return ttl.seconds;
+}
+
+function describeToken(token: Token, username: string): string {
+  return (
+    line`${token.token_type} token ${token.id}` +
+    (token.name ? line` "${token.name}"` : "") +
+    line` for ${username}, expiring ${token.expire_at ?? "never"}`
+  );
+}
+
+function causeOf(error: TokenRotationError): string {
+  return error.cause instanceof Error ? error.cause.message.split("\n")[0]! : String(error.cause);
+}
+
+function secretNote(json: boolean | string | undefined): string {
+  return json ? "" : " Its secret is on stdout and is shown only once.";
+}
+
+/** With --no-expiry, rotation keeps a lifetime only when the old token has none: the library inherits it. */
+async function refuseExpiringOldToken(md: MotherDuckClient, username: string, tokenId: string): Promise<void> {
+  const old = (await md.tokens.list(username)).find((token) => token.id === tokenId);
+  if (old?.expire_at) {
+    throw new UsageError(
+      line`token ${tokenId} expires (${old.expire_at}), and rotation keeps the old token's lifetime unless --ttl is given; ` +
+        "it cannot make a token that never expires. Nothing was created. For one that never expires, run " +
+        line`"motherduck-rest tokens create ${shellQuote(username)} --name <name> --no-expiry", then "tokens delete" the old one.`,
+    );
+  }
+}
+
+export const commands: Record<string, Command> = {
+  "tokens create": {
+    flags: { name: { type: "string" }, ...lifetime, type: { type: "string" }, ...json },
+    positionals: ["username"],
+    async run({ values, positionals: [username], out, client }) {
+      if (values.name === undefined) throw new UsageError("tokens create needs --name <name>");
+      const ttl = ttlSeconds(values);
+      if (ttl === undefined && !values["no-expiry"]) {
+        throw new UsageError(
+          "choose the token's lifetime: --ttl <duration> (such as 1h or 30d), or --no-expiry for a token that never expires",
+        );
+      }
+      const token_type = tokenType(values);
+      const body: CreateTokenBody = {
+        name: values.name as string,
+        ...(ttl !== undefined && { ttl }),
+        ...(token_type && { token_type }),
+      };
+      ensureSecretCanBeDelivered(out);
+      const md = client();
+      const token = await md.tokens.create(username!, body);
+      await deliverSecret({
+        out,
+        token,
+        username: username!,
+        json: Boolean(values.json),
+        revoke: () => md.tokens.delete(username!, token.id),
+      });
+      out.say(`Created ${describeToken(token, username!)}.${secretNote(values.json)}\n`);
+    },
+  },
+  "tokens rotate": {
+    flags: { name: { type: "string" }, ...lifetime, type: { type: "string" }, ...json },
+    positionals: ["username", "token-id"],
+    async run({ values, positionals: [username, tokenId], out, client }) {
+      const ttl = ttlSeconds(values);
+      const token_type = tokenType(values);
+      const body: RotateTokenBody = {
+        ...(typeof values.name === "string" && { name: values.name }),
+        ...(ttl !== undefined && { ttl }),
+        ...(token_type && { token_type }),
+      };
+      ensureSecretCanBeDelivered(out);
+      const md = client();
+      if (values["no-expiry"]) await refuseExpiringOldToken(md, username!, tokenId!);
+      const deliver = (token: Token, alsoNote: string) =>
+        deliverSecret({
+          out,
+          token,
+          username: username!,
+          json: Boolean(values.json),
+          revoke: () => md.tokens.delete(username!, token.id),
+          alsoNote,
+        });
+      let token: Token;
+      try {
+        token = await md.tokens.rotate(username!, tokenId!, body);
+      } catch (error) {
+        if (!(error instanceof TokenRotationError)) throw error;
+        await deliver(
+          error.newToken,
+          line`The old token ${tokenId} is still live as well: the rotation could not revoke it.`,
+        );
+        out.say(
+          `error: rotated: created ${describeToken(error.newToken, username!)}.${secretNote(values.json)}\n` +
+            line`But revoking the old token ${tokenId} failed, so it is still live: ${causeOf(error)}` +
+            "\n" +
+            `Deploy the new secret, then revoke the old token with:\n` +
+            `  motherduck-rest tokens delete ${line`${shellQuote(username!)} ${shellQuote(tokenId!)}`}\n`,
+        );
+        throw new ReportedFailure(EXIT_FAILED);
+      }
+      await deliver(
+        token,
+        line`The old token ${tokenId} was already revoked by the rotation: make a new one with "motherduck-rest tokens create".`,
+      );
+      out.say(
+        line`Rotated token ${tokenId}: revoked it after creating ` +
+          `${describeToken(token, username!)}.${secretNote(values.json)}\n`,
+      );
+    },
+  },
+  "tokens list": {
+    flags: json,
+    positionals: ["username"],
+    async run({ values, positionals: [username], out, client }) {
+      const tokens = await client().tokens.list(username!);
+      if (values.json) await out.result(jsonText(tokens));
+      else if (tokens.length) await out.result(tokenTable(tokens));
+      else out.say(line`${username} has no tokens.` + "\n");
+    },
+  },
+  "tokens delete": {
+    flags: json,
+    positionals: ["username", "token-id"],
+    async run({ values, positionals: [username, tokenId], out, client }) {
+      await client().tokens.delete(username!, tokenId!);
+      if (values.json) await out.result(jsonText({ revoked: tokenId, username }));
+      out.say(line`Revoked token ${tokenId} of ${username}.` + "\n");
+    },
+  },
+  "users create-service-account": {
+    flags: json,
+    positionals: ["username"],
+    async run({ values, positionals: [username], out, client }) {
+      const account = await client().users.createServiceAccount(username!);
+      if (values.json) await out.result(jsonText(account));
+      out.say(
+        line`Created service account ${account.username}. MotherDuck cannot list it later: keep the name.` + "\n",
+      );
+    },
+  },
+  "users delete": {
+    flags: { yes: { type: "boolean" }, ...json },
+    positionals: ["username"],
+    async run({ values, positionals: [username], out, client }) {
+      if (!values.yes) {
+        throw new UsageError(
+          line`users delete permanently deletes ${username}, their data and tokens: confirm with --yes`,
+        );
+      }
+      const deleted = await client().users.delete(username!);
+      if (values.json) await out.result(jsonText(deleted));
+      out.say(line`Deleted user ${deleted.username}.` + "\n");
+    },
+  },
+  emulator: {
+    flags: { port: { type: "string" }, host: { type: "string" } },
+    positionals: [],
+    run: ({ values, out }) => runEmulator(values, out),
+  },
+};
+
+/** Command groups: the first word of a two-word command. */
+export const GROUPS = new Set(
+  Object.keys(commands).flatMap((name) => (name.includes(" ") ? [name.split(" ")[0]!] : [])),
+);

@@ -1,0 +1,42 @@
+// What reaches a terminal, from the CLI or from a printed error: text that came from the server or from input
+// cannot move the cursor, erase lines, retitle the window or ring the bell, because every control character is
+// escaped.
+
+// C0 (U+0000–U+001F), DEL (U+007F) and C1 (U+0080–U+009F): a terminal acts on all of them.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+const CONTROL_BUT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g;
+const NAMED: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t", "\u001b": "\\e" };
+
+function escaped(char: string): string {
+  const code = char.charCodeAt(0);
+  return (
+    NAMED[char] ??
+    (code < 0x80 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`)
+  );
+}
+
+/** One value (a table cell, a username, a server's message) on one line: every control character escaped. */
+export function terminalSafe(value: unknown): string {
+  return String(value).replace(CONTROL, escaped);
+}
+
+/** Whole lines of output: every control character escaped except the newlines that end them. */
+export function terminalSafeLines(text: string): string {
+  return text.replace(CONTROL_BUT_NEWLINE, escaped);
+}
+
+/**
+ * A message whose interpolated values are each made terminal-safe on one line, so a value holding "\n"
+ * cannot start a line of its own: line`Revoked token ${id} of ${username}.`
+ */
+export function line(strings: TemplateStringsArray, ...values: unknown[]): string {
+  return strings.reduce((text, part, i) => text + terminalSafe(values[i - 1]) + part);
+}
+
+/**
+ * JSON for stdout. JSON.stringify escapes C0 but leaves DEL and C1 raw, which a terminal still acts on
+ * (U+009B starts a control sequence); written as \u escapes they parse back to the same strings.
+ */
+export function jsonText(value: unknown): string {
+  return `${JSON.stringify(value, null, 2).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)}\n`;
+}
