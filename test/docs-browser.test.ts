@@ -1,30 +1,19 @@
 // The rendered API docs in a real Chromium, offline: every request that is not a file is blocked.
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
-import { chromium } from "playwright-core";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadSpec } from "../scripts/lib/spec.mjs";
 import { TOKEN_TYPES, nameRule, ttlRule } from "./helpers/rules.js";
+import { chromiumAvailable, launchChromium } from "./helpers/chromium.js";
 
-const CHROMIUM = "/usr/bin/chromium";
 const root = join(import.meta.dirname, "..");
 const docsUrl = pathToFileURL(join(root, "docs/index.html")).href;
 const artifacts = join(root, "test/artifacts");
-const available = existsSync(CHROMIUM);
-
-if (!available) {
-  const message = `Chromium is not installed at ${CHROMIUM}, so the rendered-docs browser test cannot run.`;
-  if (process.env.CI) throw new Error(`${message} CI must install it: apt-get install -y chromium`);
-  const bar = "!".repeat(100);
-  console.warn(
-    `\n${bar}\n!! SKIPPING the docs browser test. ${message}\n!! Install it: apt-get install -y chromium\n${bar}\n`,
-  );
-}
+const available = chromiumAvailable("the rendered-docs browser test");
 
 interface Operation {
   title: string;
@@ -60,17 +49,7 @@ describe.runIf(available)("the rendered docs, in Chromium", () => {
         route: `${op.tags[0]}/${op.operationId.toLowerCase()}`,
       })),
     );
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
     console.log(`Chromium version: ${browser.version()}`);
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     await page.route("**/*", (route) => {
