@@ -2,7 +2,7 @@
 // active accounts, the paged user list, embed sessions and token descriptions. Every answer the emulator
 // gives must validate against the spec, and every request it accepts must conform to it.
 import { randomUUID } from "node:crypto";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { startEmulator } from "../src/emulator/index.js";
 import type { Emulator, Exchange } from "../src/emulator/index.js";
 import { responseViolations } from "./helpers/contract.js";
@@ -451,6 +451,40 @@ describe("POST /v1/dives/{dive_id}/embed-session", () => {
     for (const username of [svc, "nobody_here"]) {
       const answer = await call(emulator.memberToken, "POST", embed(randomUUID()), { username });
       expect(answer.status, username).toBe(403);
+    }
+  });
+});
+
+describe("an embed session is a secret of the emulator's own reports too", () => {
+  it("is scrubbed from the report of a failing onExchange hook that quotes it", async () => {
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    const leaky = await startEmulator({
+      onExchange(exchange) {
+        const session = (exchange.responseBody as { session?: string }).session;
+        if (session) throw new Error(`assertion failed on ${session}`);
+      },
+    });
+    try {
+      const svc = (await call(leaky.adminToken, "POST", "/v1/users", { username: "svc_embed" }, leaky.url)).body
+        .username;
+      const answer = await call(
+        leaky.adminToken,
+        "POST",
+        `/v1/dives/${randomUUID()}/embed-session`,
+        { username: svc },
+        leaky.url,
+      );
+      expect(answer.status).toBe(200);
+      const report = written.join("");
+      expect(report).toMatch(/onExchange hook failed \(Error: assertion failed on \[REDACTED\]\)/);
+      expect(report).not.toContain(answer.body.session);
+    } finally {
+      spy.mockRestore();
+      await leaky.close();
     }
   });
 });

@@ -270,7 +270,7 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 function guardHook(hook: ((exchange: Exchange) => void) | undefined): (exchange: Exchange) => void {
   if (!hook) return () => {};
   let reported = false;
-  // The exchange carries minted tokens, and a failed assertion may quote it.
+  // The exchange carries minted tokens and embed sessions, and a failed assertion may quote it.
   const redact = createRedactor([]);
   const report = (error: unknown) => {
     if (reported) return;
@@ -282,6 +282,9 @@ function guardHook(hook: ((exchange: Exchange) => void) | undefined): (exchange:
     );
   };
   return (exchange) => {
+    // An embed session is opaque, not JWT-shaped: the redactor learns it by value before the hook can quote it.
+    const session = (exchange.responseBody as { session?: unknown } | undefined)?.session;
+    if (typeof session === "string") redact.remember(session);
     try {
       // Typed as returning nothing, but an async hook returns a promise that may reject.
       const result = hook(exchange) as unknown;
