@@ -77,7 +77,10 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
-/** The Duckling `activate` starts when told none: the user's read/write Duckling, running. */
+/**
+ * The Duckling `activate` starts when told none: the user's read/write Duckling, running. A Duckling's type
+ * bears the name of the token type that reaches it, which is how the spec's description names them.
+ */
 const defaultDuckling = (): ActiveDuckling => ({ id: "rw", type: enums.token_type.read_write, status: "active" });
 
 /** A copy of a Duckling given to `activate`, refused at once if the answers built from it would break the spec. */
