@@ -44,7 +44,7 @@ afterAll(() => rm(project, { recursive: true, force: true }));
 describe("the packed package, installed elsewhere", () => {
   it("ships only what users need", async () => {
     const entries = (await readdir(installed())).sort();
-    expect(entries).toEqual(["LICENSE", "README.md", "dist", "openapi.yaml", "package.json"]);
+    expect(entries).toEqual(["CHANGELOG.md", "LICENSE", "README.md", "dist", "openapi.yaml", "package.json"]);
     expect(await readdir(join(installed(), "dist"))).not.toContain("cli.test.js");
   });
 
