@@ -32,6 +32,7 @@ const freshConfig = () => ({
 function motherDuck(request: RecordedRequest): Reply {
   const [, first, second, third] = request.segments;
   const query = new URLSearchParams(request.rawPath.split("?")[1] ?? "");
+  if (request.method === "POST" && first === "users") return { body: request.json };
   if (request.method === "GET" && first === "users" && second === undefined) {
     return query.get("page_token") === "p2"
       ? { body: { users: USERS_PAGE_2, next_page_token: null } }
@@ -110,6 +111,14 @@ describe("users list", () => {
     expect(result.stderr).toMatch(/^error: give --service-accounts or --humans, not both/);
     expect(server.requests).toEqual([]);
   });
+});
+
+it("users create-service-account points to users list, now that service accounts can be listed", async () => {
+  const result = await runCli(["users", "create-service-account", "svc_new"], env());
+  expect(result.code).toBe(0);
+  expect(result.stderr).toBe(
+    'Created service account svc_new. "motherduck-rest users list --service-accounts" lists it with the others.\n',
+  );
 });
 
 describe("ducklings get", () => {

@@ -200,7 +200,8 @@ export const commands: Record<string, Command> = {
       const account = await client().users.createServiceAccount(username!);
       if (values.json) await out.result(jsonText(account));
       out.say(
-        line`Created service account ${account.username}. MotherDuck cannot list it later: keep the name.` + "\n",
+        line`Created service account ${account.username}.` +
+          ' "motherduck-rest users list --service-accounts" lists it with the others.\n',
       );
     },
   },

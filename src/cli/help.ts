@@ -119,7 +119,7 @@ ${AUTH}
   "users create-service-account": `Usage: motherduck-rest users create-service-account <username> [--json]
 
 Creates a service account. The username starts with a letter and holds letters, digits and _.
-MotherDuck cannot list service accounts later: keep the name. Needs an Admin token.
+"motherduck-rest users list --service-accounts" lists them. Needs an Admin token.
 
   --json               print the created account as JSON to stdout
   --base-url <url>     the API to talk to
