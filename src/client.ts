@@ -3,14 +3,14 @@ import type { Client } from "openapi-fetch";
 import type { paths } from "./generated/schema.js";
 import { VERSION } from "./generated/version.js";
 import { resolveConfig } from "./config.js";
-import type { ClientOptions, Environment } from "./config.js";
+import type { ClientOptions, Environment, ResolvedConfig } from "./config.js";
 import { ValidationError } from "./errors.js";
 import { safeLogger } from "./logger.js";
 import { createRedactor } from "./redact.js";
 import { PlainRequest } from "./transport/request.js";
 import { fillPath } from "./transport/path.js";
 import { createTransport } from "./transport/transport.js";
-import { withScrubbedErrors } from "./resources/scrubbing.js";
+import { scrubError, withScrubbedErrors } from "./resources/scrubbing.js";
 import { createTokensResource } from "./resources/tokens.js";
 import type { TokensResource } from "./resources/tokens.js";
 import { createUsersResource } from "./resources/users.js";
@@ -50,13 +50,39 @@ function processEnv(): Environment {
   return (globalThis as { process?: { env?: Environment } }).process?.env ?? {};
 }
 
+/** The token option, read without trusting the options object, for scrubbing the errors of its checks. */
+function tokenOption(options: unknown): string | undefined {
+  try {
+    const token = (options as { token?: unknown } | null | undefined)?.token;
+    return typeof token === "string" ? token : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The options resolved, or a ValidationError whose text has passed the redactor: an option's name or value
+ * can be a secret pasted in the wrong place. A getter or proxy that throws is an invalid option too.
+ */
+function checkedConfig(options: unknown): ResolvedConfig {
+  try {
+    return resolveConfig(options, processEnv());
+  } catch (error) {
+    const failure =
+      error instanceof ValidationError
+        ? error
+        : new ValidationError([{ path: "options", message: "could not be read: a getter or proxy in them threw" }]);
+    throw scrubError(failure, createRedactor([tokenOption(options)]));
+  }
+}
+
 /**
  * Creates a MotherDuck REST API client. Options are checked at once: a bad base URL, an unknown option or a
  * bad value throws a ValidationError here. A missing token is reported by the first call, before anything
  * is sent.
  */
 export function createMotherDuckClient(options: ClientOptions = {}): MotherDuckClient {
-  const config = resolveConfig(options, processEnv());
+  const config = checkedConfig(options);
   if (runsInBrowser() && !config.allowBrowser) {
     throw new ValidationError(
       [{ path: "dangerouslyAllowBrowser", message: "must be true to run in a browser" }],

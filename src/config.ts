@@ -2,9 +2,10 @@
 import type { Issue } from "./validation/schema.js";
 import type { Identity } from "./scope.js";
 import { ValidationError } from "./errors.js";
-import { checkLogger, consoleLogger, parseLogLevel } from "./logger.js";
+import { consoleLogger, parseLogLevel, readLogger } from "./logger.js";
 import type { Logger } from "./logger.js";
 import { checkMaxRetries, checkTimeoutMs, readFields, unknownKeyIssues } from "./options.js";
+import { MIN_SECRET_LENGTH } from "./redact.js";
 
 export type { Logger };
 
@@ -120,9 +121,13 @@ function checkToken(token: unknown): Issue[] {
   if (token === undefined) return [];
   if (typeof token !== "string") return [{ path: "token", message: "must be a string" }];
   // A JWT is printable ASCII without spaces; anything else would corrupt or split the Authorization header.
-  return /^[\x21-\x7e]+$/.test(token)
-    ? []
-    : [{ path: "token", message: "must be printable ASCII without white space (check for a stray newline)" }];
+  if (!/^[\x21-\x7e]+$/.test(token)) {
+    return [{ path: "token", message: "must be printable ASCII without white space (check for a stray newline)" }];
+  }
+  // A MotherDuck token is far longer; one this short could not be kept out of messages by value.
+  return token.length < MIN_SECRET_LENGTH
+    ? [{ path: "token", message: `must be at least ${MIN_SECRET_LENGTH} characters long` }]
+    : [];
 }
 
 function readIdentity(identity: unknown): { identity: KnownIdentity | undefined; issues: Issue[] } {
@@ -153,6 +158,13 @@ function readIdentity(identity: unknown): { identity: KnownIdentity | undefined;
   };
 }
 
+/** `null` is not "the default": `{ baseUrl: process.env.X ?? null }` must not quietly mean production. */
+function nullIssues(fields: Record<string, unknown>): Issue[] {
+  return Object.entries(fields)
+    .filter(([, value]) => value === null)
+    .map(([path]) => ({ path, message: "must not be null: leave the option out to use its default" }));
+}
+
 function invalid(issues: Issue[]): ValidationError {
   return new ValidationError(
     issues,
@@ -166,7 +178,7 @@ export function resolveConfig(options: unknown, env: Environment): ResolvedConfi
     throw invalid([{ path: "options", message: "must be an object, such as { baseUrl, token }" }]);
   }
   const { fields, issues } = readFields(options, OPTION_NAMES);
-  issues.push(...unknownKeyIssues(options, OPTION_NAMES));
+  issues.push(...unknownKeyIssues(options, OPTION_NAMES), ...nullIssues(fields));
   const token = fields.token ?? firstSet(env.MOTHERDUCK_TOKEN, env.motherduck_token);
   const baseUrl = fields.baseUrl ?? firstSet(env.MOTHERDUCK_API_BASE_URL) ?? DEFAULT_BASE_URL;
   const timeoutMs = fields.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -174,6 +186,7 @@ export function resolveConfig(options: unknown, env: Environment): ResolvedConfi
   const fetchFunction = fields.fetch ?? globalThis.fetch;
   const identity = readIdentity(fields.identity);
   const level = fields.logger === undefined ? parseLogLevel(env.MOTHERDUCK_REST_LOG) : "warn";
+  const logger = readLogger(fields.logger);
 
   issues.push(
     ...checkToken(token),
@@ -184,7 +197,7 @@ export function resolveConfig(options: unknown, env: Environment): ResolvedConfi
     ...(typeof fetchFunction === "function"
       ? []
       : [{ path: "fetch", message: "must be a function (no global fetch found)" }]),
-    ...checkLogger(fields.logger),
+    ...logger.issues,
     ...(typeof level === "object" ? [level] : []),
     ...(fields.dangerouslyAllowBrowser === undefined || typeof fields.dangerouslyAllowBrowser === "boolean"
       ? []
@@ -199,7 +212,7 @@ export function resolveConfig(options: unknown, env: Environment): ResolvedConfi
     timeoutMs: timeoutMs as number,
     maxRetries: maxRetries as number,
     fetch: fetchFunction as FetchFunction,
-    logger: (fields.logger as Logger | undefined) ?? consoleLogger(level as Exclude<typeof level, Issue>),
+    logger: logger.logger ?? consoleLogger(level as Exclude<typeof level, Issue>),
     allowBrowser: fields.dangerouslyAllowBrowser === true,
   };
 }

@@ -5,7 +5,7 @@ import { redactDeep } from "./redact.js";
 import type { Redactor } from "./redact.js";
 import type { Token } from "./types.js";
 import { hintFor } from "./hints.js";
-import { terminalSafe } from "./printable.js";
+import { snippet } from "./printable.js";
 
 export type { Issue };
 
@@ -49,6 +49,9 @@ export class TokenScopeError extends ValidationError {
   }
 }
 
+/** Where an ApiError's message ends and its hint begins: the only line break a message has. */
+export const HINT_SEPARATOR = "\nHint: ";
+
 /** What an ApiError is built from. */
 export interface ApiErrorFields {
   status: number;
@@ -77,7 +80,7 @@ export class ApiError extends MotherDuckError {
   readonly hint: string | undefined;
   readonly attempts: number;
   constructor(fields: ApiErrorFields) {
-    super(fields.hint ? `${fields.message}\nHint: ${fields.hint}` : fields.message);
+    super(fields.hint ? `${fields.message}${HINT_SEPARATOR}${fields.hint}` : fields.message);
     this.status = fields.status;
     this.code = fields.code;
     this.issues = fields.issues;
@@ -192,14 +195,28 @@ export class TokenRotationError extends MotherDuckError {
   readonly oldTokenId: string;
   readonly newTokenId: string;
   readonly #newToken: Token;
-  constructor(fields: { username: string; oldTokenId: string; newToken: Token; cause: unknown }) {
+  /** What failed: the revoke of the old token, or the caller's `beforeRevoke` step before it. */
+  readonly stage: "revoke" | "beforeRevoke";
+  constructor(fields: {
+    username: string;
+    oldTokenId: string;
+    newToken: Token;
+    cause: unknown;
+    stage?: "revoke" | "beforeRevoke";
+  }) {
     const reason = fields.cause instanceof Error ? fields.cause.message : String(fields.cause);
+    const stage = fields.stage ?? "revoke";
+    const what =
+      stage === "revoke"
+        ? "revoking the old token failed, so it is still live"
+        : "beforeRevoke failed, so the old token was not revoked and is still live";
     super(
       `Rotation of token ${fields.oldTokenId} of "${fields.username}" created token ${fields.newToken.id}, ` +
-        `but revoking the old token failed, so it is still live: ${reason}. ` +
-        `The new token is on this error's newToken; revoke the old one with tokens.delete().`,
+        `but ${what}: ${reason}. ` +
+        `The new token is on this error's newToken; revoke the token you do not keep with tokens.delete().`,
       { cause: fields.cause },
     );
+    this.stage = stage;
     this.username = fields.username;
     this.oldTokenId = fields.oldTokenId;
     this.newTokenId = fields.newToken.id;
@@ -237,13 +254,13 @@ export interface ErrorContext {
 }
 
 const SNIPPET_LENGTH = 200;
-// A server's own message, however long, is kept to what a person reads in one error line.
-const MESSAGE_LENGTH = 1000;
+/** A server's own message, however long, is kept to what a person reads in one error line. */
+export const MESSAGE_LENGTH = 1000;
+const CODE_LENGTH = 100;
 
 /** Server text for a message: scrubbed, then its control characters escaped, then cut. */
 function serverText(text: string, redact: Redactor, max: number): string {
-  const safe = terminalSafe(redact(text));
-  return safe.length > max ? `${safe.slice(0, max)}…` : safe;
+  return snippet(redact(text), max);
 }
 
 function parseJson(text: string): unknown {
@@ -280,7 +297,7 @@ export function errorFromResponse(response: ErrorResponse, context: ErrorContext
       : response.body;
   const body =
     typeof json === "object" && json !== null && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
-  const code = typeof body?.code === "string" ? redact(body.code) : undefined;
+  const code = typeof body?.code === "string" ? serverText(body.code, redact, CODE_LENGTH) : undefined;
   const serverMessage = typeof body?.message === "string" ? body.message : undefined;
   const issues = Array.isArray(body?.issues)
     ? redactDeep(
@@ -306,7 +323,8 @@ export function errorFromResponse(response: ErrorResponse, context: ErrorContext
     message: redact(`${response.status}${code ? ` ${code}` : ""}: ${detail}${issueText}${attempts}`),
     issues,
     requestId: optionalRedacted(response.headers.get("x-request-id"), redact),
-    hint: hintFor({ operationId: context.operationId, status: response.status, code }),
+    // A body cut at the limit was not read, so its code is unknown: no guess about the route then.
+    hint: response.truncated ? undefined : hintFor({ operationId: context.operationId, status: response.status, code }),
     attempts: response.attempts,
   });
 }

@@ -1,6 +1,7 @@
 // Where diagnostics go: the caller's logger, or the console at the level MOTHERDUCK_REST_LOG names. Whatever
 // the destination, each line is scrubbed first, and a logger that fails can never fail a call.
 import type { Issue } from "./validation/schema.js";
+import { terminalSafe } from "./printable.js";
 import { redactDeep } from "./redact.js";
 import type { Redactor } from "./redact.js";
 
@@ -21,11 +22,19 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 const LOG_METHODS = ["debug", "warn"] as const;
 const PREFIX = "motherduck-rest";
 
-/** Problems with a `logger` option: it must be an object whose `debug` and `warn`, if present, are functions. */
-export function checkLogger(logger: unknown): Issue[] {
-  if (logger === undefined) return [];
-  if (typeof logger !== "object" || logger === null) return [{ path: "logger", message: "must be an object" }];
+/**
+ * A `logger` option, read once: it must be an object whose `debug` and `warn`, if present, are functions. The
+ * result calls each method on the logger as `logger.debug(message, fields)` would; the console gets the
+ * message alone, so that each event stays one line.
+ */
+export function readLogger(logger: unknown): { logger: Logger | undefined; issues: Issue[] } {
+  if (logger === undefined) return { logger: undefined, issues: [] };
+  if (typeof logger !== "object" || logger === null) {
+    return { logger: undefined, issues: [{ path: "logger", message: "must be an object" }] };
+  }
   const issues: Issue[] = [];
+  const read: Logger = {};
+  const messageOnly = logger === (globalThis as { console?: unknown }).console;
   for (const method of LOG_METHODS) {
     let value: unknown;
     try {
@@ -34,11 +43,16 @@ export function checkLogger(logger: unknown): Issue[] {
       issues.push({ path: `logger.${method}`, message: "could not be read (its getter threw)" });
       continue;
     }
-    if (value !== undefined && typeof value !== "function") {
+    if (value === undefined) continue;
+    if (typeof value !== "function") {
       issues.push({ path: `logger.${method}`, message: "must be a function" });
+      continue;
     }
+    read[method] = messageOnly
+      ? (message) => value.call(logger, message)
+      : (message, fields) => value.call(logger, message, fields);
   }
-  return issues;
+  return { logger: read, issues };
 }
 
 /** The level named by MOTHERDUCK_REST_LOG, or an issue when it names none. */
@@ -59,20 +73,17 @@ export function consoleLogger(level: LogLevel): Logger {
 
 /**
  * The logger the client calls. Each method exists only where the destination has one, so a disabled level
- * costs nothing. Messages and fields are redacted; a throw, or a rejected promise, is swallowed. The
- * console gets the message alone, so that each event stays one line.
+ * costs nothing. Messages are scrubbed and made terminal-safe, fields are scrubbed; a throw, or a rejected
+ * promise, is swallowed.
  */
 export function safeLogger(logger: Logger, redact: Redactor): Logger {
   const safe: Logger = {};
-  const withFields = logger !== (globalThis as { console?: unknown }).console;
   for (const method of LOG_METHODS) {
     const write = logger[method];
     if (typeof write !== "function") continue;
     safe[method] = (message, fields) => {
       try {
-        const result: unknown = withFields
-          ? write.call(logger, redact(message), fields && redactDeep(fields, redact))
-          : write.call(logger, redact(message));
+        const result: unknown = write(terminalSafe(redact(message)), fields && redactDeep(fields, redact));
         if (typeof (result as { catch?: unknown } | undefined)?.catch === "function") {
           (result as Promise<unknown>).catch(() => undefined);
         }

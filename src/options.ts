@@ -27,7 +27,13 @@ export function nearestName(name: string, known: readonly string[]): string | un
 
 /** One issue for each own key of `value` that `known` does not list. */
 export function unknownKeyIssues(value: object, known: readonly string[], prefix = ""): Issue[] {
-  return Object.keys(value)
+  let keys: string[];
+  try {
+    keys = Object.keys(value);
+  } catch {
+    return [{ path: prefix.replace(/\.$/, "") || "options", message: "could not be read (a proxy trap threw)" }];
+  }
+  return keys
     .filter((key) => !known.includes(key))
     .map((key) => {
       const suggestion = nearestName(key, known);

@@ -20,6 +20,12 @@ export function terminalSafe(value: unknown): string {
   return String(value).replace(CONTROL, escaped);
 }
 
+/** One value on one line, cut to `max` characters after escaping, so an escape is never cut in half. */
+export function snippet(value: string, max: number): string {
+  const safe = terminalSafe(value);
+  return safe.length > max ? `${safe.slice(0, max)}…` : safe;
+}
+
 /** Whole lines of output: every control character escaped except the newlines that end them. */
 export function terminalSafeLines(text: string): string {
   return text.replace(CONTROL_BUT_NEWLINE, escaped);

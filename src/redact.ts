@@ -2,13 +2,14 @@
 
 const REDACTED = "[REDACTED]";
 // MotherDuck tokens are JWTs. Any JWT-shaped text is scrubbed, so a minted token echoed by a server or
-// a proxy cannot leak through an error message even when the client never saw it.
-const JWT_SHAPE = /\beyJ[\w-]*\.[\w-]+\.[\w-]*/g;
+// a proxy cannot leak through an error message even when the client never saw it. No word boundary is
+// required before it: `%3D<jwt>` and `x_<jwt>` must not let one through.
+const JWT_SHAPE = /eyJ[\w-]*\.[\w-]+\.[\w-]*/g;
 // What HTTP libraries print of a request's headers ("authorization=Bearer …", "Authorization: Bearer …"):
 // whatever follows the scheme is a credential, known to this client or not.
-const BEARER_VALUE = /\b(Bearer)(\s+|%20|\+)[^\s"'`,;)\]}]+/gi;
-// Secrets shorter than this are too likely to match ordinary text to be scrubbed by value.
-const MIN_SECRET_LENGTH = 8;
+const BEARER_VALUE = /\b(Bearer)(\s+|%20|\+|:\s*|=)[^\s"'`,;)\]}]+/gi;
+/** Secrets shorter than this are too likely to match ordinary text to be scrubbed by value. */
+export const MIN_SECRET_LENGTH = 8;
 // Secrets that are not JWT-shaped are remembered by value. The most recent ones are kept: enough for any
 // session's minted tokens, without letting a long-lived client grow without bound.
 const MAX_REMEMBERED = 256;

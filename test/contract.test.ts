@@ -20,7 +20,7 @@ describe("the contract checker", () => {
 
   it("accepts conforming answers and rejects ones that break the spec", () => {
     const token = {
-      token: "t",
+      token: "md-test-token",
       id: "3fa85f64-5717-4562-b3fc-2c963f66afa6",
       created_ts: "2026-01-01T00:00:00Z",
       read_only: false,

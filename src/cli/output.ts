@@ -5,6 +5,7 @@ import {
   ApiError,
   AuthenticationError,
   BadRequestError,
+  HINT_SEPARATOR,
   MotherDuckError,
   PermissionDeniedError,
   TokenScopeError,
@@ -88,7 +89,7 @@ export function describeFailure(error: unknown, paths: IssuePaths = {}): string 
     return `${lines.join("\n")}\nNothing was sent.\n`;
   }
   if (error instanceof ApiError) {
-    const lines = [line`error: ${error.message.split("\nHint: ")[0]}`];
+    const lines = [line`error: ${error.message.split(HINT_SEPARATOR)[0]}`];
     const hint = error instanceof AuthenticationError ? TOKEN_REFUSED_HINT : error.hint;
     if (hint) lines.push(line`hint: ${hint}`);
     if (error.requestId) lines.push(line`request id: ${error.requestId}`);

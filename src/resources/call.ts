@@ -9,6 +9,7 @@ import { readCallOptions } from "../options.js";
 import { checkRequest } from "../validation/request.js";
 import type { RequestInput } from "../validation/request.js";
 import { checkValue } from "../validation/schema.js";
+import { MAX_INPUT_DEPTH, TooDeep, plain } from "../validation/plain.js";
 import type { Issue } from "../validation/schema.js";
 import { responseMeta, takeBufferedText } from "../transport/transport.js";
 import { BUFFERED, OVERRIDES } from "../transport/request.js";
@@ -22,23 +23,50 @@ function targetOf(input: RequestInput): string {
   return String(input.path.username ?? (input.body as { username?: unknown } | undefined)?.username);
 }
 
+/** A call that `check` passed: its options read once, and its input read once into plain data. */
+export interface Checked {
+  options: CallOptions;
+  input: RequestInput;
+}
+
+/** Any failure to read a call's arguments, other than the library's own refusals, as a refusal. */
+function unreadable(error: unknown): ValidationError {
+  if (error instanceof ValidationError) return error;
+  return new ValidationError([
+    error instanceof TooDeep
+      ? { path: "arguments", message: `are nested more than ${MAX_INPUT_DEPTH} levels deep` }
+      : { path: "arguments", message: "could not be read: a getter or proxy in them threw" },
+  ]);
+}
+
 /**
- * Refuses, before anything is sent, a call that breaks the operation's rules or whose options are wrong
- * (listing every problem with `extraIssues`), then one the declared identity may not make. Without an
- * identity the server decides scope. Returns the call's options, read once.
+ * Reads a call's input once, then refuses, before anything is sent, a call that breaks the operation's
+ * rules or whose options are wrong (listing every problem, with those `extraIssues` finds in the input
+ * read), then one the declared identity may not make. Without an identity the server decides scope.
  */
 export function check(
   context: ResourceContext,
   operationId: OperationId,
-  input: RequestInput,
+  given: RequestInput,
   callOptions?: unknown,
-  extraIssues: Issue[] = [],
-): CallOptions {
-  const { options, issues } = readCallOptions(callOptions);
-  issues.push(...checkRequest(operations[operationId], input, "reject"), ...extraIssues);
+  extraIssues?: (input: RequestInput) => Issue[],
+): Checked {
+  let checked: Checked;
+  let issues: Issue[];
+  try {
+    const input: RequestInput = { path: given.path };
+    if (given.query !== undefined) input.query = plain(given.query) as Record<string, unknown>;
+    if (given.body !== undefined) input.body = plain(given.body);
+    const read = readCallOptions(callOptions);
+    issues = read.issues;
+    issues.push(...checkRequest(operations[operationId], input, "reject"), ...(extraIssues?.(input) ?? []));
+    checked = { options: read.options, input };
+  } catch (error) {
+    throw unreadable(error);
+  }
   if (issues.length) throw new ValidationError(issues);
-  guardScope(context, operationId, targetOf(input));
-  return options;
+  guardScope(context, operationId, targetOf(checked.input));
+  return checked;
 }
 
 /** What the client knows of a call on `target`: what its identity declares, and the accounts it created. */
@@ -118,7 +146,8 @@ export async function call<T>(
   input: RequestInput,
   options?: unknown,
 ) {
-  return send<T>(context, operationId, input, check(context, operationId, input, options));
+  const checked = check(context, operationId, input, options);
+  return send<T>(context, operationId, checked.input, checked.options);
 }
 
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false; empty: boolean } {

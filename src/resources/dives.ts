@@ -38,22 +38,19 @@ function bodyToSend(body: CreateEmbedSessionBody): CreateEmbedSessionBody {
 export function createDivesResource(context: ResourceContext): DivesResource {
   return {
     async createEmbedSession(diveId, body, callOptions) {
-      const username = (body as { username?: unknown } | null | undefined)?.username;
-      const options = check(
-        context,
-        OPERATION,
-        { path: { dive_id: diveId }, body },
-        callOptions,
-        typeof username === "string" ? checkPathSegment(username, "body.username") : [],
-      );
-      const sent = bodyToSend(body);
-      if (sent !== body) {
+      const { input, options } = check(context, OPERATION, { path: { dive_id: diveId }, body }, callOptions, (read) => {
+        const username = (read.body as { username?: unknown } | undefined)?.username;
+        return typeof username === "string" ? checkPathSegment(username, "body.username") : [];
+      });
+      const checked = input.body as CreateEmbedSessionBody;
+      const sent = bodyToSend(checked);
+      if (sent !== checked) {
         context.logger.warn?.(
           "session_hint is deprecated: it was sent as session_name, which replaces it. Pass session_name instead.",
           { field: "session_hint" },
         );
       }
-      const session = await send<EmbedSession>(context, OPERATION, { path: { dive_id: diveId }, body: sent }, options);
+      const session = await send<EmbedSession>(context, OPERATION, { ...input, body: sent }, options);
       context.redact.remember(session.session);
       return session;
     },

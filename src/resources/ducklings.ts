@@ -42,13 +42,9 @@ const GET = "ducklings-getDucklingConfigForUser";
 const SET = "ducklings-setDucklingConfigForUser";
 
 export function createDucklingsResource(context: ResourceContext): DucklingsResource {
-  function checkSet(username: string, config: unknown, callOptions: unknown): CallOptions {
-    return check(
-      context,
-      SET,
-      { path: { username }, body: { config } },
-      callOptions,
-      pulseCooldownIssues(config, "body.config"),
+  function checkSet(username: string, config: unknown, callOptions: unknown) {
+    return check(context, SET, { path: { username }, body: { config } }, callOptions, (read) =>
+      pulseCooldownIssues((read.body as { config?: unknown } | undefined)?.config, "body.config"),
     );
   }
 
@@ -56,21 +52,22 @@ export function createDucklingsResource(context: ResourceContext): DucklingsReso
     get: (username, options) => call<DucklingConfig>(context, GET, { path: { username } }, options),
 
     async set(username, config, callOptions) {
-      const options = checkSet(username, config, callOptions);
-      return send<DucklingConfig>(context, SET, { path: { username }, body: { config } }, options);
+      const { input, options } = checkSet(username, config, callOptions);
+      return send<DucklingConfig>(context, SET, input, options);
     },
 
     async update(username, change, callOptions) {
-      const options = check(context, GET, { path: { username } }, callOptions, [
-        ...checkValue(changeRule, change, "change", { unknownProperties: "reject" }),
-        ...pulseCooldownIssues(change, "change"),
+      // The change travels as the body of this first check, which only reads and checks it.
+      const { input, options } = check(context, GET, { path: { username }, body: change }, callOptions, (read) => [
+        ...checkValue(changeRule, read.body, "change", { unknownProperties: "reject" }),
+        ...pulseCooldownIssues(read.body, "change"),
       ]);
       // The write's scope is checked before the read too, so a refused write sends nothing at all.
       guardScope(context, SET, username);
       const current = await send<DucklingConfig>(context, GET, { path: { username } }, options);
-      const config = mergeDucklingConfig(current, change);
-      checkSet(username, config, options);
-      return send<DucklingConfig>(context, SET, { path: { username }, body: { config } }, options);
+      const config = mergeDucklingConfig(current, input.body as DucklingChange);
+      const write = checkSet(username, config, options);
+      return send<DucklingConfig>(context, SET, write.input, options);
     },
   };
 }

@@ -1,7 +1,7 @@
 // The one boundary every resource call's failure crosses on its way to the caller: whatever built the error
 // (a guard, the error mapper, a rotation), its text passes the client's redactor here.
-import { MotherDuckError } from "../errors.js";
-import { terminalSafeLines } from "../printable.js";
+import { HINT_SEPARATOR, MotherDuckError } from "../errors.js";
+import { terminalSafe, terminalSafeLines } from "../printable.js";
 import { redactDeep, scrubbedCause } from "../redact.js";
 import type { Redactor } from "../redact.js";
 
@@ -11,8 +11,12 @@ import type { Redactor } from "../redact.js";
  */
 export function scrubError(error: MotherDuckError, redact: Redactor): MotherDuckError {
   const target = error as unknown as Record<string, unknown>;
-  error.message = terminalSafeLines(redact(error.message));
-  if (typeof error.stack === "string") error.stack = terminalSafeLines(redact(error.stack));
+  const original = error.message;
+  error.message = printableMessage(redact(original));
+  if (typeof error.stack === "string") {
+    // The stack repeats the message: put the printable one in its place, then scrub the frames.
+    error.stack = terminalSafeLines(redact(error.stack.replace(original, () => error.message)));
+  }
   for (const key of Object.keys(error)) {
     const value = target[key];
     if (typeof value === "string" || (typeof value === "object" && value !== null)) {
@@ -24,6 +28,14 @@ export function scrubError(error: MotherDuckError, redact: Redactor): MotherDuck
       error.cause instanceof MotherDuckError ? scrubError(error.cause, redact) : scrubbedCause(error.cause, redact);
   }
   return error;
+}
+
+/**
+ * A message on its own lines: every control character escaped, newlines too, except the one line break the
+ * library itself puts before a hint. So neither a server nor an input can forge a line of its own.
+ */
+function printableMessage(message: string): string {
+  return message.split(HINT_SEPARATOR).map(terminalSafe).join(HINT_SEPARATOR);
 }
 
 function scrubbing(redact: Redactor) {

@@ -1,11 +1,22 @@
 import type { CreateTokenBody, RotateTokenBody, Token, TokenInfo } from "../types.js";
-import { NotFoundError, TokenRotationError } from "../errors.js";
+import { NotFoundError, TokenRotationError, ValidationError } from "../errors.js";
 import { enums, operations } from "../rules.js";
 import { isReadyForReadScaling } from "../scope.js";
 import { checkValue } from "../validation/schema.js";
 import { call, check, guardScope, send } from "./call.js";
 import type { CallOptions, ResourceContext } from "./context.js";
 import { rotationBody } from "./rotation.js";
+import { throwIfAborted } from "../transport/abort.js";
+
+/** The options of `tokens.rotate`: those of every call, and a step between creating and revoking. */
+export interface RotateOptions extends CallOptions {
+  /**
+   * Runs with the new token, secret included, after it is created and before the old one is revoked: deploy
+   * the secret here. If it throws or rejects, the old token is not revoked, and the rotation throws a
+   * TokenRotationError whose `newToken` is the new token and whose `cause` is what this step threw.
+   */
+  beforeRevoke?: (token: Token) => unknown;
+}
 
 /** `md.tokens`: create, list, revoke and rotate access tokens. */
 export interface TokensResource {
@@ -39,10 +50,26 @@ export interface TokensResource {
    * for a service account (S2); never another member's (S3).
    *
    * @throws NotFoundError when `username` has no token `tokenId` (nothing is created)
-   * @throws TokenRotationError when the new token was created but the old one could not be revoked;
-   *   the new token is on its `newToken`
+   * @throws TokenRotationError when the new token was created but the old one was not revoked (the revoke
+   *   failed, or `beforeRevoke` did); the new token is on its `newToken`
    */
-  rotate(username: string, tokenId: string, body?: RotateTokenBody, options?: CallOptions): Promise<Token>;
+  rotate(username: string, tokenId: string, body?: RotateTokenBody, options?: RotateOptions): Promise<Token>;
+}
+
+/** Rotation's own option, apart from the options every call takes. */
+function splitRotateOptions(options: unknown): { beforeRevoke: RotateOptions["beforeRevoke"]; callOptions: unknown } {
+  if (typeof options !== "object" || options === null) return { beforeRevoke: undefined, callOptions: options };
+  let beforeRevoke: unknown;
+  let callOptions: Record<string, unknown>;
+  try {
+    ({ beforeRevoke, ...callOptions } = options as Record<string, unknown>);
+  } catch {
+    throw new ValidationError([{ path: "options", message: "could not be read: a getter or proxy in them threw" }]);
+  }
+  if (beforeRevoke !== undefined && typeof beforeRevoke !== "function") {
+    throw new ValidationError([{ path: "options.beforeRevoke", message: "must be a function" }]);
+  }
+  return { beforeRevoke: beforeRevoke as RotateOptions["beforeRevoke"], callOptions };
 }
 
 const listItemFields = Object.keys(operations["users-listTokens"].response.properties.tokens.items.properties);
@@ -67,7 +94,7 @@ export function createTokensResource(context: ResourceContext): TokensResource {
       try {
         tokens = await list(username, options);
       } catch (error) {
-        options.signal?.throwIfAborted();
+        throwIfAborted(options.signal);
         context.logger.debug?.(`could not check S5 readiness of "${username}": ${(error as Error).message}`);
         return;
       }
@@ -93,22 +120,24 @@ export function createTokensResource(context: ResourceContext): TokensResource {
   }
 
   return {
-    async create(username, body, options) {
-      return create(username, body, check(context, "users-createToken", { path: { username }, body }, options));
+    async create(username, body, callOptions) {
+      const { input, options } = check(context, "users-createToken", { path: { username }, body }, callOptions);
+      return create(username, input.body as CreateTokenBody, options);
     },
 
     list,
 
     delete: deleteToken,
 
-    async rotate(username, tokenId, body = {}, callOptions) {
+    async rotate(username, tokenId, body = {}, rotateOptions) {
+      const { beforeRevoke, callOptions } = splitRotateOptions(rotateOptions);
       // The old token's id and the fields given are checked at once; the new body is checked once it is known.
-      const options = check(
+      const { input, options } = check(
         context,
         "users-deleteToken",
-        { path: { username, token_id: tokenId } },
+        { path: { username, token_id: tokenId }, body },
         callOptions,
-        checkValue(optionalCreateBody, body, "body", { unknownProperties: "reject" }),
+        (read) => checkValue(optionalCreateBody, read.body, "body", { unknownProperties: "reject" }),
       );
       guardScope(context, "users-createToken", username);
       const tokens = await list(username, options);
@@ -124,13 +153,27 @@ export function createTokensResource(context: ResourceContext): TokensResource {
           attempts: 1,
         });
       }
-      const newBody = rotationBody(old, body, new Date());
+      const newBody = rotationBody(old, input.body as RotateTokenBody, new Date());
       check(context, "users-createToken", { path: { username }, body: newBody });
       const created = await create(username, newBody, options, tokens);
+      if (beforeRevoke) {
+        try {
+          await beforeRevoke(created);
+        } catch (error) {
+          const stage = "beforeRevoke";
+          throw new TokenRotationError({ username, oldTokenId: tokenId, newToken: created, cause: error, stage });
+        }
+      }
       try {
         await deleteToken(username, tokenId, options);
       } catch (error) {
-        throw new TokenRotationError({ username, oldTokenId: tokenId, newToken: created, cause: error });
+        throw new TokenRotationError({
+          username,
+          oldTokenId: tokenId,
+          newToken: created,
+          cause: error,
+          stage: "revoke",
+        });
       }
       return created;
     },

@@ -46,12 +46,17 @@ export function createUsersResource(context: ResourceContext): UsersResource {
     if (filter !== undefined && (typeof filter !== "object" || filter === null || Array.isArray(filter))) {
       throw new ValidationError([{ path: "filter", message: "must be an object" }]);
     }
-    const query = { ...(filter as UsersFilter | undefined) };
-    const extra = Object.hasOwn(query, PAGE_TOKEN)
-      ? [{ path: PAGE_TOKEN, message: "is not a filter: list and iterate follow the pages themselves" }]
-      : [];
-    const options = check(context, "users-list", { path: {}, query }, callOptions, extra);
-    return { query, options };
+    const { input, options } = check(
+      context,
+      "users-list",
+      { path: {}, query: (filter ?? {}) as Record<string, unknown> },
+      callOptions,
+      (read) =>
+        Object.hasOwn(read.query!, PAGE_TOKEN)
+          ? [{ path: PAGE_TOKEN, message: "is not a filter: list and iterate follow the pages themselves" }]
+          : [],
+    );
+    return { query: input.query as UsersFilter, options };
   }
 
   async function* walk(query: UsersFilter, options: CallOptions): AsyncGenerator<User> {

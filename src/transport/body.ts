@@ -1,4 +1,5 @@
 // Reads a response body within a byte limit, so that a huge or endless answer is never buffered.
+import { untilAborted } from "./abort.js";
 
 export const ERROR_BODY_LIMIT = 1024 * 1024;
 export const SUCCESS_BODY_LIMIT = 16 * 1024 * 1024;
@@ -14,16 +15,29 @@ let decoder: InstanceType<typeof TextDecoder> | undefined;
 export const decodeBody = (bytes: Uint8Array) => (decoder ??= new TextDecoder()).decode(bytes);
 
 /**
+ * The next chunk, unless the signal aborts first: then the stream is cancelled and the signal's reason
+ * thrown. For bodies from a fetch that may not honour its signal.
+ */
+async function readOrCancel(reader: ReadableStreamDefaultReader<Uint8Array>, signal: AbortSignal) {
+  try {
+    return await untilAborted(reader.read(), signal);
+  } catch (error) {
+    reader.cancel().catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
  * Reads at most `limit` bytes; past that it stops reading, cancels the rest and reports truncation. It counts
  * the bytes that arrive and never trusts Content-Length, which a broken proxy or a custom fetch can get wrong.
  */
-export async function readBodyWithin(response: Response, limit: number): Promise<BodyRead> {
+export async function readBodyWithin(response: Response, limit: number, signal?: AbortSignal): Promise<BodyRead> {
   if (!response.body) return { bytes: new Uint8Array(0), truncated: false };
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    const { done, value } = signal ? await readOrCancel(reader, signal) : await reader.read();
     if (done) break;
     if (total + value.byteLength > limit) {
       chunks.push(value.subarray(0, limit - total));

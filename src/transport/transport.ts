@@ -5,10 +5,19 @@ import type { FetchFunction } from "../config.js";
 import type { Logger } from "../logger.js";
 import { scrubbedCause } from "../redact.js";
 import type { Redactor } from "../redact.js";
-import { ConnectionError, MotherDuckError, ResponseShapeError, TimeoutError, ValidationError } from "../errors.js";
+import { ConnectionError, MESSAGE_LENGTH, ResponseShapeError, TimeoutError, ValidationError } from "../errors.js";
+import { snippet } from "../printable.js";
+import { sleep, throwIfAborted, untilAborted } from "./abort.js";
 import { PlainRequest } from "./request.js";
 import { ERROR_BODY_LIMIT, SUCCESS_BODY_LIMIT, decodeBody, readBodyWithin } from "./body.js";
-import { backoffMs, classifyFailure, retryAfterMs, shouldRetryFailure, shouldRetryStatus } from "./retry.js";
+import {
+  backoffMs,
+  classifyFailure,
+  isIdempotent,
+  retryAfterMs,
+  shouldRetryFailure,
+  shouldRetryStatus,
+} from "./retry.js";
 import type { FailureKind } from "./retry.js";
 
 export interface TransportConfig {
@@ -53,25 +62,6 @@ function isReplayable(body: unknown): boolean {
   return body == null || typeof body === "string" || body instanceof Uint8Array || body instanceof ArrayBuffer;
 }
 
-/** Waits `ms`, or rejects with the signal's reason as soon as it is aborted, already or later. */
-function sleep(ms: number, signal: AbortSignal | null | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
 function attemptsSuffix(attempts: number): string {
   return attempts > 1 ? ` (after ${attempts} attempts)` : "";
 }
@@ -84,6 +74,7 @@ async function toPlainRequest(input: Request | string, init?: RequestInit): Prom
 
 export function createTransport(config: TransportConfig) {
   const { token, logger, redact } = config;
+  const trustedFetch = config.fetch === globalThis.fetch;
   const fetchFunction = config.fetch;
   const authorization = token === undefined ? undefined : `Bearer ${token}`;
 
@@ -97,10 +88,17 @@ export function createTransport(config: TransportConfig) {
       controller.abort();
     }, timeoutMs);
     const onCallerAbort = () => controller.abort(callerSignal!.reason);
+    let callerAttached = callerSignal != null;
+    const detachCaller = () => {
+      callerSignal?.removeEventListener("abort", onCallerAbort);
+      callerAttached = false;
+    };
     callerSignal?.addEventListener("abort", onCallerAbort, { once: true });
+    // The global fetch honours its signal; a custom one may not, so its promise and body race the signal.
+    const watch = trustedFetch ? undefined : controller.signal;
     const started = performance.now();
     try {
-      const response = await fetchFunction(request.url, {
+      const fetched = fetchFunction(request.url, {
         method: request.method,
         headers: request.headers,
         body: request.body ?? null,
@@ -108,7 +106,12 @@ export function createTransport(config: TransportConfig) {
         // The API does not redirect; following one could carry the token to another host.
         redirect: "manual",
       });
-      const { bytes, truncated } = await readBodyWithin(response, response.ok ? SUCCESS_BODY_LIMIT : ERROR_BODY_LIMIT);
+      const response = watch ? await untilAborted(fetched, watch) : await fetched;
+      // Once a create has answered 2xx, its token exists: the caller's abort no longer discards it, as it
+      // would discard a read. The time limit still holds.
+      if (response.ok && !isIdempotent(request.method)) detachCaller();
+      const limit = response.ok ? SUCCESS_BODY_LIMIT : ERROR_BODY_LIMIT;
+      const { bytes, truncated } = await readBodyWithin(response, limit, watch);
       log(request, attempt, started, response.status);
       if (truncated && response.ok) {
         return {
@@ -130,25 +133,38 @@ export function createTransport(config: TransportConfig) {
       });
       return { response: rebuilt, truncated };
     } catch (error) {
-      if (callerSignal?.aborted) throw callerSignal.reason;
-      if (error instanceof MotherDuckError) throw error;
+      if (callerAttached && callerSignal?.aborted) throw callerSignal.reason;
       log(request, attempt, started, timedOut ? "timeout" : "connection-error");
       if (timedOut) {
         return { failure: "timeout", error: new TimeoutError(timeoutMs), retryable: true };
       }
-      const kind = classifyFailure(error);
-      const reason = describeFailure(error);
-      return {
-        failure: kind,
-        retryable: true,
-        error: new ConnectionError(redact(`Could not reach the MotherDuck API at ${hostOf(request.url)}: ${reason}`), {
-          cause: scrubbedCause(error, redact),
-        }),
-      };
+      return connectionFailure(request.url, error);
     } finally {
       clearTimeout(timer);
-      callerSignal?.removeEventListener("abort", onCallerAbort);
+      detachCaller();
     }
+  }
+
+  /** A failed attempt as a ConnectionError. Whatever was thrown, nothing here can throw. */
+  function connectionFailure(url: string, error: unknown): Attempt {
+    let kind: FailureKind = "reset";
+    let cause: Error;
+    try {
+      kind = classifyFailure(error);
+    } catch {
+      // An error whose fields cannot be read is no proof that nothing was sent.
+    }
+    try {
+      cause = scrubbedCause(error, redact);
+    } catch {
+      cause = new Error("the fetch function failed with a value that cannot be read");
+    }
+    const reason = snippet(redact(describeFailure(error)), MESSAGE_LENGTH);
+    return {
+      failure: kind,
+      retryable: true,
+      error: new ConnectionError(`Could not reach the MotherDuck API at ${hostOf(url)}: ${reason}`, { cause }),
+    };
   }
 
   function log(request: PlainRequest, attempt: number, started: number, status: number | string): void {
@@ -193,7 +209,7 @@ export function createTransport(config: TransportConfig) {
 
     for (let attempt = 1; ; attempt++) {
       // Checked before every attempt, and by sleep before every wait: an aborted call sends nothing more.
-      request.signal?.throwIfAborted();
+      throwIfAborted(request.signal);
       const outcome = await attemptOnce(request, attempt);
       const canRetry = attempt <= retries;
       if ("response" in outcome) {
