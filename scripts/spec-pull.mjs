@@ -10,7 +10,7 @@
 //   node scripts/spec-pull.mjs [url] [--from file] [--add operationId|all]... [--spec openapi.yaml] [--out src/generated]
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual, parseArgs } from "node:util";
 import { format, resolveConfig } from "prettier";
@@ -360,9 +360,13 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       specPath: resolve(values.spec),
       outDir: resolve(values.out),
     });
+    // Paths as the project names them, so the report reads the same on every machine.
+    const shown = (path) => relative(process.cwd(), resolve(path)) || path;
     console.log(report);
-    console.log(changedSpec ? `\nWrote ${values.spec}.` : `\n${values.spec} is already up to date.`);
-    console.log(regenerated.length ? `Regenerated ${regenerated.join(", ")}.` : "src/generated/ needed no change.");
+    console.log(changedSpec ? `\nWrote ${shown(values.spec)}.` : `\n${shown(values.spec)} is already up to date.`);
+    console.log(
+      regenerated.length ? `Regenerated ${regenerated.map(shown).join(", ")}.` : "src/generated/ needed no change.",
+    );
   } catch (error) {
     console.error(`spec:pull: ${error.message}\nopenapi.yaml was left untouched.`);
     process.exitCode = error instanceof PullError ? 2 : 1;

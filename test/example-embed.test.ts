@@ -22,16 +22,12 @@ import type { Emulator } from "../src/emulator/index.js";
 import { createEmbedServer } from "../examples/embed-dive/app.js";
 import type { Customer, EmbedServerOptions } from "../examples/embed-dive/app.js";
 import { createSessionCache } from "../examples/embed-dive/session-cache.js";
-import { divesOf } from "../examples/embed-dive/minter.js";
 import { DEMO_DIVE_ID, DEMO_USERNAME, portFrom, startExample } from "../examples/embed-dive/start.js";
 import { chromiumAvailable, launchChromium } from "./helpers/chromium.js";
 
 const root = join(import.meta.dirname, "..");
 const HOUR_MS = 60 * 60 * 1000;
 const JWT = /eyJ[\w-]+\.[\w-]+\.[\w-]+/;
-/** Whether the library in use can mint embed sessions; until it can, the example's own minter answers 502. */
-const libraryCanMint =
-  divesOf(createMotherDuckClient({ token: "unused", baseUrl: "http://127.0.0.1:1" })) !== undefined;
 
 /** A promise whose settling the test controls, to hold a mint open while more page loads arrive. */
 function deferred<T>() {
@@ -428,13 +424,8 @@ describe("npm run example:embed", () => {
       expect(output).toMatch(/via the local emulator at http:\/\/127\.0\.0\.1:\d+/);
       const response = await fetch(`${url}/`);
       const html = await response.text();
-      if (libraryCanMint) {
-        expect(response.status).toBe(200);
-        expect(html).toContain(`src="${EMBED_ORIGIN}/sandbox/#session=`);
-      } else {
-        expect(response.status).toBe(502);
-        expect(output).toContain("cannot mint embed sessions yet");
-      }
+      expect(response.status).toBe(200);
+      expect(html).toContain(`src="${EMBED_ORIGIN}/sandbox/#session=`);
       await until(() => output.includes(`GET / ${response.status}`), "the access log line");
     } finally {
       process.kill(-child.pid!, "SIGTERM");
@@ -552,13 +543,12 @@ describe.runIf(chromium)("the example page, in Chromium", () => {
   });
 
   describe.each([
-    { name: "with a stand-in minter", start: withStandInMinter, enabled: true },
+    { name: "with a stand-in minter", start: withStandInMinter },
     {
       name: "with the library's createEmbedSession on the emulator",
       start: withLibraryOnEmulator,
-      enabled: libraryCanMint,
     },
-  ])("$name", ({ start, enabled }) => {
+  ])("$name", ({ start }) => {
     let setup: BrowserSetup;
     let context: BrowserContext;
     let page: Page;
@@ -570,7 +560,6 @@ describe.runIf(chromium)("the example page, in Chromium", () => {
     const bodies: Array<Promise<Received>> = [];
 
     beforeAll(async () => {
-      if (!enabled) return;
       setup = await start();
       context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
       context.setDefaultTimeout(10_000);
@@ -619,32 +608,29 @@ describe.runIf(chromium)("the example page, in Chromium", () => {
       return minted[0]!;
     };
 
-    it.runIf(enabled)(
-      "loads the minted session in the iframe: embed origin, /sandbox/, #session=, and the sandbox",
-      async () => {
-        expect(pageResponse.status()).toBe(200);
-        const iframe = page.locator("iframe");
-        const src = (await iframe.getAttribute("src"))!;
-        expect(src).toBe(embedUrl(session()));
-        const url = new URL(src);
-        expect(url.origin).toBe(EMBED_ORIGIN);
-        expect(url.pathname).toBe("/sandbox/");
-        expect(url.search).toBe("");
-        expect(new URLSearchParams(url.hash.slice(1)).get("session")).toBe(session());
-        await expect(iframe.getAttribute("sandbox")).resolves.toBe(EMBED_IFRAME_SANDBOX);
-        await expect(iframe.getAttribute("title")).resolves.toBe("Demo customer: sales overview");
-        // The frame the browser loaded holds the session in its own location, where the Dive's script reads it.
-        const frame = (await iframe.elementHandle())!.contentFrame();
-        const loaded = (await frame)!;
-        expect(loaded.url()).toBe(src);
-        await expect(loaded.evaluate(() => (globalThis as unknown as PageGlobals).location.hash)).resolves.toBe(
-          `#session=${encodeURIComponent(session())}`,
-        );
-        await expect(loaded.getByText("Stand-in for the embedded Dive").isVisible()).resolves.toBe(true);
-      },
-    );
+    it("loads the minted session in the iframe: embed origin, /sandbox/, #session=, and the sandbox", async () => {
+      expect(pageResponse.status()).toBe(200);
+      const iframe = page.locator("iframe");
+      const src = (await iframe.getAttribute("src"))!;
+      expect(src).toBe(embedUrl(session()));
+      const url = new URL(src);
+      expect(url.origin).toBe(EMBED_ORIGIN);
+      expect(url.pathname).toBe("/sandbox/");
+      expect(url.search).toBe("");
+      expect(new URLSearchParams(url.hash.slice(1)).get("session")).toBe(session());
+      await expect(iframe.getAttribute("sandbox")).resolves.toBe(EMBED_IFRAME_SANDBOX);
+      await expect(iframe.getAttribute("title")).resolves.toBe("Demo customer: sales overview");
+      // The frame the browser loaded holds the session in its own location, where the Dive's script reads it.
+      const frame = (await iframe.elementHandle())!.contentFrame();
+      const loaded = (await frame)!;
+      expect(loaded.url()).toBe(src);
+      await expect(loaded.evaluate(() => (globalThis as unknown as PageGlobals).location.hash)).resolves.toBe(
+        `#session=${encodeURIComponent(session())}`,
+      );
+      await expect(loaded.getByText("Stand-in for the embedded Dive").isVisible()).resolves.toBe(true);
+    });
 
-    it.runIf(enabled)("sends a CSP that frames only the embed origin, and Chromium enforces it", async () => {
+    it("sends a CSP that frames only the embed origin, and Chromium enforces it", async () => {
       const headers = pageResponse.headers();
       expect(headers["referrer-policy"]).toBe("no-referrer");
       expect(headers["x-content-type-options"]).toBe("nosniff");
@@ -691,7 +677,7 @@ describe.runIf(chromium)("the example page, in Chromium", () => {
       expect(refused).toEqual([]);
     });
 
-    it.runIf(enabled)("sends the session only in the fragment: no request URL and no log line holds it", () => {
+    it("sends the session only in the fragment: no request URL and no log line holds it", () => {
       expect(standIn.length).toBeGreaterThan(0);
       for (const url of standIn) {
         const parsed = new URL(url);
@@ -706,26 +692,23 @@ describe.runIf(chromium)("the example page, in Chromium", () => {
       }
     });
 
-    it.runIf(enabled)(
-      "gives the browser no admin token anywhere, and the session only in the iframe's src",
-      async () => {
-        const received = await Promise.all(bodies);
-        expect(received.length).toBeGreaterThanOrEqual(2);
-        expect(setup.secrets.length).toBeGreaterThan(0);
-        for (const { url, headers, body } of received) {
-          for (const secret of setup.secrets) {
-            expect(`${url}\n${headers}\n${body}`, `a secret in ${url.split("#")[0]}`).not.toContain(secret);
-          }
-          expect(headers).not.toContain(session());
-          expect(headers).not.toContain(encodeURIComponent(session()));
+    it("gives the browser no admin token anywhere, and the session only in the iframe's src", async () => {
+      const received = await Promise.all(bodies);
+      expect(received.length).toBeGreaterThanOrEqual(2);
+      expect(setup.secrets.length).toBeGreaterThan(0);
+      for (const { url, headers, body } of received) {
+        for (const secret of setup.secrets) {
+          expect(`${url}\n${headers}\n${body}`, `a secret in ${url.split("#")[0]}`).not.toContain(secret);
         }
-        const withSession = received.filter(({ body }) => body.includes(encodeURIComponent(session())));
-        expect(withSession.map(({ url }) => url)).toEqual([`${setup.url}/`]);
-        expect(withSession[0]!.body.split(encodeURIComponent(session())).length - 1).toBe(1);
-      },
-    );
+        expect(headers).not.toContain(session());
+        expect(headers).not.toContain(encodeURIComponent(session()));
+      }
+      const withSession = received.filter(({ body }) => body.includes(encodeURIComponent(session())));
+      expect(withSession.map(({ url }) => url)).toEqual([`${setup.url}/`]);
+      expect(withSession[0]!.body.split(encodeURIComponent(session())).length - 1).toBe(1);
+    });
 
-    it.runIf(enabled)("saves a screenshot, and lists what the browser received", async () => {
+    it("saves a screenshot, and lists what the browser received", async () => {
       const artifacts = join(root, "test/artifacts");
       await mkdir(artifacts, { recursive: true });
       const path = join(artifacts, setup.screenshot);

@@ -8,9 +8,6 @@ try {
   const example = await startExample(process.env);
   const where = example.emulator ? `the local emulator at ${example.emulator.url}` : "the MotherDuck API";
   console.log(`Embedding Dive ${example.diveId} for service account "${example.customer.username}", via ${where}.`);
-  if (!example.canMint) {
-    console.log("This version of the library cannot mint embed sessions yet, so the page will answer 502.");
-  }
   console.log(`Open ${example.url}/ (listening on ${example.url})`);
   const stop = () => void example.close().then(() => process.exit(0));
   process.once("SIGINT", stop);

@@ -7,7 +7,7 @@ import { startEmulator } from "../../src/emulator/index.js";
 import type { Emulator } from "../../src/emulator/index.js";
 import { createEmbedServer } from "./app.js";
 import type { Customer } from "./app.js";
-import { divesOf, libraryMinter } from "./minter.js";
+import { libraryMinter } from "./minter.js";
 
 /** A made-up Dive id for the emulator, which embeds any Dive id it is given. */
 export const DEMO_DIVE_ID = "8d2f6c1e-4b7a-4e39-9a51-3c0d7e2b9f64";
@@ -20,8 +20,6 @@ export interface RunningExample {
   url: string;
   customer: Customer;
   diveId: string;
-  /** False while the library in use has no `dives.createEmbedSession`: every page then answers 502. */
-  canMint: boolean;
   /** The emulator, when the example runs against one. */
   emulator?: Emulator;
   close(): Promise<void>;
@@ -88,7 +86,6 @@ export async function startExample(env: Env, log: (line: string) => void = conso
     url: `http://127.0.0.1:${bound}`,
     customer,
     diveId,
-    canMint: divesOf(md) !== undefined,
     ...(emulator && { emulator }),
     async close() {
       server.closeAllConnections();
