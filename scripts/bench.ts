@@ -1,10 +1,11 @@
 // `npm run bench`: what this layer costs over raw fetch. Every figure is measured side by side in this one
-// run, with the contenders interleaved, and printed as a ratio against its baseline. It asserts nothing
-// about time: these machines are noisy, so the ratios are what to compare.
+// run, with the contenders interleaved, and printed as a ratio against its baseline, with its budget and
+// PASS or MISS beside it; a summary of the budgets closes the run. It fails on nothing: these machines are
+// noisy, so the ratios are what to compare (`npm test` enforces the bundle budget, which is deterministic).
 import { fork, spawn } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { bundleBreakdown, bundleSizes } from "./bundle-size.js";
+import { BUNDLE_BUDGET_BYTES, bundleBreakdown, bundleSizes } from "./bundle-size.js";
 import createClient from "openapi-fetch";
 import type { paths } from "../src/index.js";
 import { enums } from "../src/rules.js";
@@ -29,6 +30,49 @@ const ratio = (value: number, baseline: number) => `${(value / baseline).toFixed
 const line = (label: string, value: string, vs: string) =>
   console.log(`${label.padEnd(44)} ${value.padStart(14)}  ${vs}`);
 const heading = (text: string) => console.log(`\n${text}`);
+
+/** A budget: the figure it bounds, which way, and the limit, as a ratio or in bytes. */
+interface Budget {
+  what: string;
+  bound: "at most" | "at least";
+  limit: number;
+  show: (value: number) => string;
+}
+const BUDGETS = {
+  perCall: {
+    what: "per call, md.tokens.create vs raw fetch + timeout signal",
+    bound: "at most",
+    limit: 1.1,
+    show: (r: number) => `${r.toFixed(2)}x`,
+  },
+  throughput: {
+    what: "throughput at concurrency 64 vs raw fetch + timeout signal",
+    bound: "at least",
+    limit: 0.9,
+    show: (r: number) => `${r.toFixed(2)}x`,
+  },
+  bundle: {
+    what: "one-token app bundle, gzipped",
+    bound: "at most",
+    limit: BUNDLE_BUDGET_BYTES,
+    show: (bytes: number) => `${(bytes / 1024).toFixed(2)} KB`,
+  },
+  coldImport: {
+    what: 'cold import() vs import("openapi-fetch")',
+    bound: "at most",
+    limit: 1.5,
+    show: (r: number) => `${r.toFixed(2)}x`,
+  },
+} satisfies Record<string, Budget>;
+const verdicts: string[] = [];
+
+/** Whether a figure is within its budget, as printed beside the figure: "budget ≤ 1.10x  PASS". */
+function judge(budget: Budget, value: number): string {
+  const pass = budget.bound === "at most" ? value <= budget.limit : value >= budget.limit;
+  const verdict = `budget ${budget.bound === "at most" ? "≤" : "≥"} ${budget.show(budget.limit)}  ${pass ? "PASS" : "MISS"}`;
+  verdicts.push(`${budget.what.padEnd(62)} ${budget.show(value).padStart(9)}  ${verdict}`);
+  return verdict;
+}
 
 /** The loopback API the client benchmarks call: a separate process, so that it does not share our CPU time. */
 function serverProcess(): Promise<{ url: string; stop: () => void }> {
@@ -77,12 +121,31 @@ function rawCreate(url: string, signal?: AbortSignal): Promise<unknown> {
   }).then((response) => response.json());
 }
 
-/** The contenders every figure compares: the baseline, openapi-fetch as its docs use it, and this client. */
+/**
+ * Raw fetch with what every call of this client must have: a per-attempt timeout, which needs an
+ * AbortSignal and a timer per request. The budgets compare the client with this, not with bare fetch.
+ */
+async function rawCreateWithTimeout(url: string): Promise<unknown> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), 30_000);
+  try {
+    return await rawCreate(url, controller.signal);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+const TIMEOUT_BASELINE = "raw fetch + timeout signal";
+
+/**
+ * The contenders every figure compares: raw fetch, the same with the per-attempt timeout signal (the
+ * baseline of the budgets), openapi-fetch as its docs use it, and this client.
+ */
 function contenders({ createMotherDuckClient }: Built, url: string): Record<string, Call> {
   const bare = createClient<paths>({ baseUrl: url, headers: rawHeaders });
   const md = createMotherDuckClient({ baseUrl: url, token: benchToken, maxRetries: 0 });
   return {
     "raw fetch": () => rawCreate(url),
+    [TIMEOUT_BASELINE]: () => rawCreateWithTimeout(url),
     "bare openapi-fetch": () =>
       bare.POST("/v1/users/{username}/tokens", {
         params: { path: { username: "alice" } },
@@ -93,8 +156,8 @@ function contenders({ createMotherDuckClient }: Built, url: string): Record<stri
 }
 
 /**
- * Where the per-call cost goes: the two parts of this client that no guard can drop. A per-attempt timeout
- * needs an AbortSignal per request, and openapi-fetch costs what it costs even without a WHATWG Request.
+ * Where the per-call cost goes, beyond the timeout signal: openapi-fetch costs what it costs even without a
+ * WHATWG Request or any check.
  */
 function costParts(url: string): Record<string, Call> {
   class PlainHolder {
@@ -112,16 +175,7 @@ function costParts(url: string): Record<string, Call> {
     fetch: ((request: PlainHolder) => fetch(request.url, request.init)) as unknown as typeof fetch,
   });
   return {
-    "  raw fetch + per-attempt timeout signal": async () => {
-      const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(), 30_000);
-      try {
-        return await rawCreate(url, controller.signal);
-      } finally {
-        clearTimeout(timer);
-      }
-    },
-    "  openapi-fetch, plain request, no checks": () =>
+    "openapi-fetch, plain request, no checks": () =>
       thin.POST("/v1/users/{username}/tokens", {
         params: { path: { username: "alice" } },
         body: { name: "bench", ttl: 3600 },
@@ -143,10 +197,18 @@ async function perCallOverhead(calls: Record<string, Call>) {
       samples[name]!.push(((performance.now() - start) / 40) * 1000);
     }
   }
-  const baseline = samples["raw fetch"]!;
+  // Each contender's median per-round ratio against raw fetch and against the timeout baseline.
+  const ratioTo = (name: string, baseline: string) =>
+    median(samples[name]!.map((value, round) => value / samples[baseline]![round]!));
+  console.log(`${"".padEnd(44)} ${"".padStart(14)}  vs raw fetch  vs + timeout`);
   for (const name of names) {
-    const ratios = samples[name]!.map((value, round) => value / baseline[round]!);
-    line(name, `${median(samples[name]!).toFixed(1)} µs`, `${median(ratios).toFixed(2)}x`);
+    const vsTimeout = ratioTo(name, TIMEOUT_BASELINE);
+    const verdict = name === "md.tokens.create" ? `  ${judge(BUDGETS.perCall, vsTimeout)}` : "";
+    line(
+      name,
+      `${median(samples[name]!).toFixed(1)} µs`,
+      `${ratioTo(name, "raw fetch").toFixed(2)}x`.padStart(12) + `${vsTimeout.toFixed(2)}x`.padStart(14) + verdict,
+    );
   }
 }
 
@@ -167,15 +229,28 @@ async function throughput(calls: Record<string, Call>) {
       rates[name]!.push(total / ((performance.now() - start) / 1000));
     }
   }
-  const baseline = median(rates["raw fetch"]!);
-  for (const name of names) line(name, `${median(rates[name]!).toFixed(0)} /s`, ratio(median(rates[name]!), baseline));
+  const rate = (name: string) => median(rates[name]!);
+  console.log(`${"".padEnd(44)} ${"".padStart(14)}  vs raw fetch  vs + timeout`);
+  for (const name of names) {
+    const vsTimeout = rate(name) / rate(TIMEOUT_BASELINE);
+    const verdict = name === "md.tokens.create" ? `  ${judge(BUDGETS.throughput, vsTimeout)}` : "";
+    line(
+      name,
+      `${rate(name).toFixed(0)} /s`,
+      ratio(rate(name), rate("raw fetch")).padStart(12) + `${vsTimeout.toFixed(2)}x`.padStart(14) + verdict,
+    );
+  }
 }
 
 async function bundle() {
   heading("Bundle: an app that creates one token, esbuild --minify, gzip -9");
   const { app, openapiFetch } = await bundleSizes();
   line("openapi-fetch alone", `${(openapiFetch / 1024).toFixed(2)} KB`, "1.00x");
-  line("motherduck-rest (budget 6 KB)", `${(app / 1024).toFixed(2)} KB`, ratio(app, openapiFetch));
+  line(
+    "motherduck-rest",
+    `${(app / 1024).toFixed(2)} KB`,
+    `${ratio(app, openapiFetch)}  ${judge(BUDGETS.bundle, app)}`,
+  );
   const parts = await bundleBreakdown();
   const total = parts.reduce((sum, part) => sum + part.bytes, 0);
   console.log(`  where the bytes come from (minified, before gzip; ${total} bytes in all):`);
@@ -207,8 +282,9 @@ async function coldImport() {
   }
   const baseline = samples["openapi-fetch"]!;
   for (const [name, values] of Object.entries(samples)) {
-    const ratios = values.map((value, i) => value / baseline[i]!);
-    line(`import("${name}")`, `${median(values).toFixed(1)} ms`, `${median(ratios).toFixed(2)}x`);
+    const pairRatio = median(values.map((value, i) => value / baseline[i]!));
+    const verdict = name === "motherduck-rest" ? `  ${judge(BUDGETS.coldImport, pairRatio)}` : "";
+    line(`import("${name}")`, `${median(values).toFixed(1)} ms`, `${pairRatio.toFixed(2)}x${verdict}`);
   }
 }
 
@@ -280,5 +356,9 @@ if (process.argv.includes("--serve")) {
     if (wanted("memory")) await clientMemory(calls);
   } finally {
     server.stop();
+  }
+  if (verdicts.length) {
+    heading("Budgets");
+    for (const verdict of verdicts) console.log(verdict);
   }
 }

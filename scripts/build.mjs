@@ -20,9 +20,17 @@ const common = {
   platform: "node",
   target: "node20",
   packages: "external",
-  // Smaller files parse faster on a cold start; error classes carry their names as strings, so minified
-  // identifiers do not change what users see.
-  minify: true,
+  // Readable code, as a library should ship: identifiers keep their names, so `util.inspect` of an error,
+  // `constructor.name` and every stack frame name the real class or function. Whitespace and syntax are
+  // still minified, which keeps the cold import within budget; an app's own bundler minifies the rest.
+  // (esbuild's keepNames is not needed: no exported name is renamed, which the consumer test checks, and
+  // it would add about 0.9 KB gzipped to every app that bundles the client.)
+  minifyWhitespace: true,
+  minifySyntax: true,
+  // Stack traces map back to the TypeScript sources, from the installed package too: the maps carry the
+  // sources' text, since src/ is not shipped.
+  sourcemap: "linked",
+  sourcesContent: true,
   logLevel: "warning",
 };
 // The library alone, as one file: what most users import, so its cold start reads a single module.

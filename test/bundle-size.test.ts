@@ -1,15 +1,16 @@
-// The bundle an app pays for, measured as `npm run bench` does. Sizes are deterministic, so this holds the
-// line at the size measured when the package was last made smaller: it must not grow. (The 6 KB goal in the
-// README's Performance section is not met yet; this is a ceiling, not that goal.)
+// The bundle an app pays for, measured as `npm run bench` does: an app that creates one token, bundled and
+// minified by esbuild, gzipped. Sizes are deterministic, so this holds the bundle under its ceiling on every run
+// of `npm test`. The ceiling is the size with all ten operations in, plus a margin: the 12 KB budget is not met,
+// and the bench reports it.
 import { existsSync } from "node:fs";
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
-import { bundleSizes } from "../scripts/bundle-size.js";
+import { BUNDLE_CEILING_BYTES, bundleSizes } from "../scripts/bundle-size.js";
 
 const root = join(import.meta.dirname, "..");
-const CEILING_BYTES = 11 * 1024;
+const CEILING_BYTES = BUNDLE_CEILING_BYTES;
 
 describe("bundle size", () => {
   beforeAll(async () => {

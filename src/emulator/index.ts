@@ -3,16 +3,27 @@
 import { setMaxListeners } from "node:events";
 import type { AddressInfo } from "node:net";
 import type { Role } from "../scope.js";
+import type { ActiveDuckling } from "../types.js";
 import { Store } from "./store.js";
+import type { EmbedSessionRecord } from "./store.js";
 import { createEmulatorServer } from "./server.js";
 import type { Exchange } from "./server.js";
 import { createFaults } from "./faults.js";
+import { enums } from "../rules.js";
 import type { FaultOptions } from "./faults.js";
 
 /** One request and the emulator's answer to it, as `onExchange` sees it. */
 export type { Exchange };
 /** The faults `startEmulator({ faults })` can inject: shares of 429s and 503s, and delays. */
 export type { FaultOptions };
+/** An embed session the emulator minted, as `embedSessions()` lists it: `{ session, diveId, username, sessionName?, version?, createdAt, expiresAt }`. */
+export type { EmbedSessionRecord };
+
+/** Which organization's user `activate` and `deactivate` mean: `acme` unless told. */
+export interface UserLocator {
+  /** Default `acme`, the organization of the seeded users. */
+  organization?: string;
+}
 
 /** Options of startEmulator. */
 export interface EmulatorOptions {
@@ -49,10 +60,36 @@ export interface Emulator {
   memberToken: string;
   /** Adds a user (organization `acme` unless told) and returns a read/write token for them. */
   addUser(user: { username: string; role: Role; organization?: string }): { token: string };
+  /**
+   * Marks a user's Ducklings as running, since no REST call starts one: `GET /v1/active_accounts` then lists
+   * the user with these Ducklings. Default: the user's read/write Duckling, running (id `rw`, type
+   * read_write, status `active`). The list replaces what ran before; an empty list stops them all. Throws for an
+   * unknown user or a Duckling that lacks a string `id`, `type` or `status`.
+   */
+  activate(username: string, ducklings?: readonly ActiveDuckling[], where?: UserLocator): void;
+  /** Stops every Duckling of a user, as `activate(username, [])` does: the user leaves the active accounts. */
+  deactivate(username: string, where?: UserLocator): void;
+  /** Every embed session minted so far, oldest first, with its Dive, service account and lifetime. */
+  embedSessions(): EmbedSessionRecord[];
   /** Moves the emulator's clock forward, so that tokens expire without waiting. */
   advanceTime(seconds: number): void;
   /** Stops the server: open connections are closed and delayed requests dropped. Resolves once it has stopped. */
   close(): Promise<void>;
+}
+
+/**
+ * The Duckling `activate` starts when told none: the user's read/write Duckling, running. A Duckling's type
+ * bears the name of the token type that reaches it, which is how the spec's description names them.
+ */
+const defaultDuckling = (): ActiveDuckling => ({ id: "rw", type: enums.token_type.read_write, status: "active" });
+
+/** A copy of a Duckling given to `activate`, refused at once if the answers built from it would break the spec. */
+function checkedDuckling(duckling: ActiveDuckling): ActiveDuckling {
+  const { id, type, status } = (duckling ?? {}) as Partial<ActiveDuckling>;
+  if (typeof id !== "string" || typeof type !== "string" || typeof status !== "string") {
+    throw new TypeError("activate: each Duckling needs a string id, type and status");
+  }
+  return { id, type, status };
 }
 
 /**
@@ -77,6 +114,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const user = store.addUser({ username, role, organization, serviceAccount: false });
     return { token: store.createToken(user, { name: "seed" }).secret };
   };
+  const activate = (username: string, ducklings = [defaultDuckling()], { organization = "acme" }: UserLocator = {}) => {
+    const user = store.user(organization, username);
+    if (!user) throw new Error(`activate: no user "${username}" in organization "${organization}"`);
+    user.running = ducklings.map(checkedDuckling);
+  };
   const adminToken = addUser({ username: "alice", role: "admin" }).token;
   const memberToken = addUser({ username: "bob", role: "member" }).token;
 
@@ -100,6 +142,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     adminToken,
     memberToken,
     addUser,
+    activate,
+    deactivate: (username, where) => activate(username, [], where),
+    embedSessions: () => store.embedSessions(),
     advanceTime: (seconds) => store.advance(seconds),
     close() {
       closing.abort();

@@ -14,6 +14,7 @@ import { handlers } from "./operations.js";
 import { errorReply } from "./replies.js";
 import type { Reply } from "./replies.js";
 import { faultReply } from "./faults.js";
+import { parseQuery } from "./query.js";
 import type { Fault } from "./faults.js";
 import { createRedactor } from "../redact.js";
 
@@ -222,9 +223,11 @@ async function answer(
   }
   const body = parseJson(bytes);
   const rules = operations[route.operationId];
-  const issues = checkRequest(rules, { path, body }, "allow");
+  const search = (request.url ?? "").split("?").slice(1).join("?");
+  const { query, issues: queryIssues } = parseQuery(search, "queryParams" in rules ? rules.queryParams : {});
+  const issues = [...queryIssues, ...checkRequest(rules, { path, query, body }, "allow")];
   if (issues.length) return reply(errorReply(400, "Bad Request", issues), body);
-  const handled = handlers[route.operationId]({ store, caller: auth.user, path, body });
+  const handled = handlers[route.operationId]({ store, caller: auth.user, path, query, body });
   if (handled.status === rules.successStatus && "response" in rules) {
     const problems = checkValue(rules.response, handled.body, "response", { unknownProperties: "allow" });
     if (problems.length) {
@@ -267,7 +270,7 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 function guardHook(hook: ((exchange: Exchange) => void) | undefined): (exchange: Exchange) => void {
   if (!hook) return () => {};
   let reported = false;
-  // The exchange carries minted tokens, and a failed assertion may quote it.
+  // The exchange carries minted tokens and embed sessions, and a failed assertion may quote it.
   const redact = createRedactor([]);
   const report = (error: unknown) => {
     if (reported) return;
@@ -279,6 +282,9 @@ function guardHook(hook: ((exchange: Exchange) => void) | undefined): (exchange:
     );
   };
   return (exchange) => {
+    // An embed session is opaque, not JWT-shaped: the redactor learns it by value before the hook can quote it.
+    const session = (exchange.responseBody as { session?: unknown } | undefined)?.session;
+    if (typeof session === "string") redact.remember(session);
     try {
       // Typed as returning nothing, but an async hook returns a promise that may reject.
       const result = hook(exchange) as unknown;

@@ -47,6 +47,9 @@ export function useEmulator(): Emulator & { exchanges: Exchange[] } {
       return started().memberToken;
     },
     addUser: (user) => started().addUser(user),
+    activate: (username, ducklings, where) => started().activate(username, ducklings, where),
+    deactivate: (username, where) => started().deactivate(username, where),
+    embedSessions: () => started().embedSessions(),
     advanceTime: (seconds) => started().advanceTime(seconds),
     close: () => started().close(),
   };
