@@ -119,7 +119,7 @@ describe("mistakes get answers in the CLI's own words", () => {
       ["tokens", "list", "alice", "--token", "x"],
       /no --token flag: the token comes from the environment variable MOTHERDUCK_TOKEN/,
     ],
-    ["a mistyped group", ["tokns", "list", "alice"], /unknown command "tokns" \(did you mean "tokens"\?\)/],
+    ["a mistyped group", ["tokns", "list", "alice"], /unknown command "tokns" \(did you mean "tokens list"\?\)/],
     [
       "a mistyped command",
       ["tokens", "creat", "alice"],

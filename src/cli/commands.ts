@@ -3,15 +3,24 @@
 import type { MotherDuckClient } from "../client.js";
 import { TokenRotationError } from "../errors.js";
 import { enums } from "../rules.js";
-import type { CreateTokenBody, RotateTokenBody, Token, TokenType } from "../types.js";
+import type { CreateTokenBody, DucklingConfig, RotateTokenBody, Token, TokenType } from "../types.js";
 import type { FlagSpec, FlagValues } from "./args.js";
 import { UsageError } from "./args.js";
-import { deliverSecret, ensureSecretCanBeDelivered } from "./deliver.js";
+import { activeAccountTable, PREVIEW_NOTE } from "./accounts.js";
+import { deliverEmbedSession, deliverSecret, EMBED_SESSION_LIFETIME, ensureSecretCanBeDelivered } from "./deliver.js";
 import type { Output } from "./deliver.js";
 import { parseDuration } from "./duration.js";
+import {
+  CHANGE_FLAGS,
+  DUCKLING_ISSUE_PATHS,
+  ducklingChange,
+  ducklingTable,
+  pulseCooldownInFlags,
+} from "./ducklings.js";
 import { runEmulator } from "./emulator-command.js";
 import { EXIT_FAILED, ReportedFailure, tokenTable } from "./output.js";
 import { shellQuote } from "./shell.js";
+import { userTable, usersFilter } from "./users.js";
 import { jsonText, line } from "../printable.js";
 
 export interface CommandContext {
@@ -25,6 +34,8 @@ export interface Command {
   flags: FlagSpec;
   /** The names of its arguments, in order; each is required. */
   positionals: string[];
+  /** How this command names the library's issue paths, where the shared names (output.ts) do not fit. */
+  issuePaths?: Record<string, string>;
   run(context: CommandContext): Promise<void>;
 }
 
@@ -74,6 +85,11 @@ async function refuseExpiringOldToken(md: MotherDuckClient, username: string, to
         line`"motherduck-rest tokens create ${shellQuote(username)} --name <name> --no-expiry", then "tokens delete" the old one.`,
     );
   }
+}
+
+/** A configuration as `ducklings get` and `ducklings set` show it. */
+async function showDucklingConfig(out: Output, config: DucklingConfig, json: unknown): Promise<void> {
+  await out.result(json ? jsonText(config) : ducklingTable(config));
 }
 
 export const commands: Record<string, Command> = {
@@ -184,7 +200,8 @@ export const commands: Record<string, Command> = {
       const account = await client().users.createServiceAccount(username!);
       if (values.json) await out.result(jsonText(account));
       out.say(
-        line`Created service account ${account.username}. MotherDuck cannot list it later: keep the name.` + "\n",
+        line`Created service account ${account.username}.` +
+          ' "motherduck-rest users list --service-accounts" lists it with the others.\n',
       );
     },
   },
@@ -200,6 +217,69 @@ export const commands: Record<string, Command> = {
       const deleted = await client().users.delete(username!);
       if (values.json) await out.result(jsonText(deleted));
       out.say(line`Deleted user ${deleted.username}.` + "\n");
+    },
+  },
+  "users list": {
+    flags: { "service-accounts": { type: "boolean" }, humans: { type: "boolean" }, ...json },
+    positionals: [],
+    async run({ values, out, client }) {
+      const users = await client().users.list(usersFilter(values));
+      if (values.json) await out.result(jsonText(users));
+      else if (users.length) await out.result(userTable(users));
+      else out.say("No users match.\n");
+    },
+  },
+  "ducklings get": {
+    flags: json,
+    positionals: ["username"],
+    async run({ values, positionals: [username], out, client }) {
+      await showDucklingConfig(out, await client().ducklings.get(username!), values.json);
+    },
+  },
+  "ducklings set": {
+    flags: { ...Object.fromEntries(CHANGE_FLAGS.map((flag) => [flag, { type: "string" } as const])), ...json },
+    positionals: ["username"],
+    issuePaths: DUCKLING_ISSUE_PATHS,
+    async run({ values, positionals: [username], out, client }) {
+      const change = ducklingChange(values);
+      const config = await client()
+        .ducklings.update(username!, change)
+        .catch((error: unknown) => {
+          throw pulseCooldownInFlags(error, change, username!);
+        });
+      await showDucklingConfig(out, config, values.json);
+      out.say(line`Updated the Duckling configuration of ${username}.` + "\n");
+    },
+  },
+  "accounts active": {
+    flags: json,
+    positionals: [],
+    async run({ values, out, client }) {
+      out.say(PREVIEW_NOTE);
+      const accounts = await client().accounts.listActive();
+      if (values.json) await out.result(jsonText(accounts));
+      else if (accounts.length) await out.result(activeAccountTable(accounts));
+      else out.say("No account has a running Duckling.\n");
+    },
+  },
+  "dives embed-session": {
+    flags: { username: { type: "string" }, "session-name": { type: "string" }, ...json },
+    positionals: ["dive-id"],
+    issuePaths: { "body.username": "--username", "body.session_name": "--session-name", dive_id: "<dive-id>" },
+    async run({ values, positionals: [diveId], out, client }) {
+      const { username, "session-name": sessionName } = values;
+      if (typeof username !== "string") throw new UsageError("dives embed-session needs --username <service-account>");
+      ensureSecretCanBeDelivered(out);
+      const session = await client().dives.createEmbedSession(diveId!, {
+        username,
+        ...(typeof sessionName === "string" && { session_name: sessionName }),
+      });
+      await deliverEmbedSession({ out, session, username, diveId: diveId!, json: Boolean(values.json) });
+      out.say(
+        line`Minted an embed session for ${username} on Dive ${diveId}` +
+          (typeof sessionName === "string" ? line` (session name "${sessionName}")` : "") +
+          `; it works for ${EMBED_SESSION_LIFETIME}.${values.json ? "" : " Its secret is on stdout."}\n`,
+      );
     },
   },
   emulator: {

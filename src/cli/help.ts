@@ -1,8 +1,17 @@
 import { VERSION } from "../generated/version.js";
 import { enums } from "../rules.js";
-import { TTL_RANGE } from "./duration.js";
+import { EMBED_SESSION_LIFETIME } from "./deliver.js";
+import { rangeOf, TTL_RANGE } from "./duration.js";
+import { operations } from "../rules.js";
 
 const TYPES = Object.values(enums.token_type).join("|");
+const SIZES = Object.values(enums.instance_size).join("|");
+const PULSE = enums.instance_size.pulse;
+const halves = operations["ducklings-setDucklingConfigForUser"].body.properties.config.properties;
+const COOLDOWN_RANGE = rangeOf(halves.read_write.properties.cooldown_seconds);
+const READ_SCALING_COOLDOWN_RANGE = rangeOf(halves.read_scaling.properties.cooldown_seconds);
+const FLOCK = halves.read_scaling.properties.flock_size;
+const SET_FLAGS = `[--size <size>] [--cooldown <duration>] [--read-scaling-size <size>] [--read-scaling-cooldown <duration>] [--flock-size <n>]`;
 
 const AUTH = `Auth: the token is read from MOTHERDUCK_TOKEN (or motherduck_token), never from a flag.
 Base URL: --base-url <url>, else MOTHERDUCK_API_BASE_URL, else https://api.motherduck.com.
@@ -19,6 +28,11 @@ Usage:
   motherduck-rest tokens delete <username> <token-id> [--json]
   motherduck-rest users create-service-account <username> [--json]
   motherduck-rest users delete <username> --yes [--json]
+  motherduck-rest users list [--service-accounts | --humans] [--json]
+  motherduck-rest ducklings get <username> [--json]
+  motherduck-rest ducklings set <username> ${SET_FLAGS} [--json]
+  motherduck-rest accounts active [--json]
+  motherduck-rest dives embed-session <dive-id> --username <service-account> [--session-name <name>] [--json]
   motherduck-rest emulator [--port <n>] [--host <address>]
   motherduck-rest help [<command>]
   motherduck-rest --version | -v
@@ -94,8 +108,9 @@ Revokes a token: it stops working at once.
 
 ${AUTH}
 `,
-  users: `Usage: motherduck-rest users <create-service-account|delete> ...
+  users: `Usage: motherduck-rest users <list|create-service-account|delete> ...
 
+  list                     list the users and service accounts of your organization
   create-service-account   create a service account (a Member-role user); needs an Admin token
   delete                   permanently delete a user, their data and tokens; needs --yes
 
@@ -104,7 +119,7 @@ ${AUTH}
   "users create-service-account": `Usage: motherduck-rest users create-service-account <username> [--json]
 
 Creates a service account. The username starts with a letter and holds letters, digits and _.
-MotherDuck cannot list service accounts later: keep the name. Needs an Admin token.
+"motherduck-rest users list --service-accounts" lists them. Needs an Admin token.
 
   --json               print the created account as JSON to stdout
   --base-url <url>     the API to talk to
@@ -118,6 +133,97 @@ Permanently deletes a user, all of their data and all of their tokens. THIS CANN
   --yes                confirm the deletion (required)
   --json               print the deleted user as JSON to stdout
   --base-url <url>     the API to talk to
+
+${AUTH}
+`,
+  "users list": `Usage: motherduck-rest users list [--service-accounts | --humans] [--json]
+
+Lists the users and service accounts of your organization, every page of them, as a table on stdout:
+USERNAME, TYPE (service-account or human), ID, ROLES, DEPROVISIONED. A field the API left out is an empty cell.
+Listing users needs a privilege that the admin, builder and explorer roles hold.
+
+  --service-accounts   only service accounts
+  --humans             only human users
+  --json               print the users as a JSON array to stdout
+  --base-url <url>     the API to talk to
+
+${AUTH}
+`,
+  ducklings: `Usage: motherduck-rest ducklings <get|set> ...
+
+  get   show the Duckling (compute) configuration of a user
+  set   change some of it: sizes, cooldowns, flock size
+
+${AUTH}
+`,
+  "ducklings get": `Usage: motherduck-rest ducklings get <username> [--json]
+
+Shows the Duckling configuration of <username> as a table on stdout: one row for each half (read_write,
+read_scaling) with its SIZE, its COOLDOWN (a duration; "default" for the size's own, "none" for ${PULSE}) and,
+for read scaling, its FLOCK size. Needs an Admin token.
+
+  --json               print the configuration as JSON to stdout
+  --base-url <url>     the API to talk to
+
+${AUTH}
+`,
+  "ducklings set": `Usage: motherduck-rest ducklings set <username> ${SET_FLAGS} [--json]
+
+Changes the Duckling configuration of <username>: reads it, changes the fields you give, writes all of it
+back, and shows the configuration the API answered, as "ducklings get" does. Give at least one flag.
+A half that switches to ${PULSE} drops its cooldown, since ${PULSE} takes none. Needs an Admin token.
+
+  --size <size>                         the read/write Duckling's size: ${SIZES}
+  --cooldown <duration>                 how long the read/write Duckling idles before it stops:
+                                        90s, 15m, 1h, or seconds; from ${COOLDOWN_RANGE}; not with ${PULSE}
+  --read-scaling-size <size>            the read-scaling Ducklings' size: ${SIZES}
+  --read-scaling-cooldown <duration>    the read-scaling Ducklings' cooldown; from ${READ_SCALING_COOLDOWN_RANGE}; not with ${PULSE}
+  --flock-size <n>                      how many read-scaling Ducklings: a number from ${FLOCK.minimum} to ${FLOCK.maximum}
+  --json                                print the configuration as JSON to stdout
+  --base-url <url>                      the API to talk to
+
+The read and the write are two requests: a change someone else writes between them is overwritten.
+
+${AUTH}
+`,
+  accounts: `Usage: motherduck-rest accounts active [--json]
+
+  active   list the accounts with running Ducklings (a preview endpoint)
+
+${AUTH}
+`,
+  "accounts active": `Usage: motherduck-rest accounts active [--json]
+
+Lists the accounts of your organization that have running Ducklings, one row per Duckling: USERNAME,
+DUCKLING (its id: rw, or rs.N for a read-scaling one), TYPE and STATUS (active or cooldown). This uses a
+preview endpoint of the MotherDuck API, whose answer may still change; the CLI says so on stderr.
+Needs an Admin token.
+
+  --json               print the accounts as JSON to stdout
+  --base-url <url>     the API to talk to
+
+${AUTH}
+`,
+  dives: `Usage: motherduck-rest dives embed-session <dive-id> --username <service-account> [--session-name <name>] [--json]
+
+  embed-session   mint an embed session that shows a Dive in your own page (the secret goes to stdout, alone)
+
+${AUTH}
+`,
+  "dives embed-session": `Usage: motherduck-rest dives embed-session <dive-id> --username <service-account> [--session-name <name>] [--json]
+
+Mints an embed session for the Dive <dive-id> (a UUID), running as the service account --username, and
+prints it to stdout, alone, so it can be piped; everything else goes to stderr. The session is a
+credential: it goes to the browser as the iframe's https://embed-motherduck.com/sandbox/#session=<session>.
+It works for ${EMBED_SESSION_LIFETIME}. The API cannot revoke one: if it cannot be written to stdout, the CLI says so,
+and it lapses by itself. Nothing is minted when stdout is closed or /dev/null.
+
+  --username <name>        the service account the session runs as (required)
+  --session-name <name>    reuse one read-scaling session across embeds (one per customer, say)
+  --json                   print {"session": "<session>"} to stdout instead
+  --base-url <url>         the API to talk to
+
+Needs a token of an account that may create embed sessions (the Admin preset may).
 
 ${AUTH}
 `,

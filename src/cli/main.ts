@@ -8,7 +8,7 @@ import { commands, GROUPS } from "./commands.js";
 import type { Output } from "./deliver.js";
 import { HELP } from "./help.js";
 import { EXIT_OK, EXIT_REFUSED, describeFailure, exitCodeFor } from "./output.js";
-import type { Io } from "./output.js";
+import type { Io, IssuePaths } from "./output.js";
 import { didYouMean } from "./suggest.js";
 import { line, terminalSafeLines } from "../printable.js";
 
@@ -26,9 +26,14 @@ function outputFor(io: Io): Output {
   };
 }
 
-function unknownCommand(name: string): UsageError {
+/**
+ * An unknown command, with the closest known one: a mistyped group is matched together with the word after it
+ * first, so "duckling get" suggests "ducklings get" rather than only the group.
+ */
+function unknownCommand(name: string, next?: string): UsageError {
   const known = [...Object.keys(commands), ...GROUPS, "help"];
-  return new UsageError(line`unknown command "${name}"` + didYouMean(name, known));
+  const phrase = next === undefined || next.startsWith("-") ? "" : didYouMean(`${name} ${next}`, Object.keys(commands));
+  return new UsageError(line`unknown command "${name}"` + (phrase || didYouMean(name, known)));
 }
 
 /** The command a command line names: "" for none, a group's name for a bare group. */
@@ -37,14 +42,19 @@ function commandName(argv: string[]): string {
   if (first === undefined || first.startsWith("-")) return "";
   if (!GROUPS.has(first)) {
     if (commands[first]) return first;
-    throw unknownCommand(first);
+    throw unknownCommand(first, second);
   }
   if (second === undefined || second.startsWith("-")) return first;
   if (commands[`${first} ${second}`]) return `${first} ${second}`;
   throw unknownCommand(`${first} ${second}`);
 }
 
-async function dispatch(argv: string[], out: Output): Promise<number> {
+/** What a failure is described with: the issue paths of the command that ran, once it is known. */
+interface FailureWords {
+  issuePaths?: IssuePaths;
+}
+
+async function dispatch(argv: string[], out: Output, words: FailureWords): Promise<number> {
   if (VERSION_FLAGS.has(argv[0] ?? "")) {
     await out.result(`motherduck-rest ${VERSION}\n`);
     return EXIT_OK;
@@ -69,6 +79,7 @@ async function dispatch(argv: string[], out: Output): Promise<number> {
     out.say(HELP[name]!);
     return EXIT_REFUSED;
   }
+  words.issuePaths = command.issuePaths;
   const { values, positionals } = parseFlags(args, { ...common, ...command.flags });
   if (positionals.length !== command.positionals.length) {
     const expected = command.positionals.map((p) => `<${p}>`).join(" ") || "no arguments";
@@ -87,10 +98,11 @@ async function dispatch(argv: string[], out: Output): Promise<number> {
 /** Runs the CLI and resolves to its exit code. */
 export async function runCli(argv: string[], io: Io): Promise<number> {
   const out = outputFor(io);
+  const words: FailureWords = {};
   try {
-    return await dispatch(argv, out);
+    return await dispatch(argv, out, words);
   } catch (error) {
-    out.say(describeFailure(error));
+    out.say(describeFailure(error, words.issuePaths));
     return exitCodeFor(error);
   }
 }

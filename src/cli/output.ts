@@ -11,7 +11,8 @@ import {
   ValidationError,
 } from "../errors.js";
 import { UsageError } from "./args.js";
-import { line, terminalSafe } from "../printable.js";
+import { line } from "../printable.js";
+import { table } from "./table.js";
 
 export { UsageError };
 
@@ -37,20 +38,9 @@ export class ReportedFailure extends Error {
 }
 
 export function tokenTable(tokens: TokenInfo[]): string {
-  const rows = [
+  return table(
     ["ID", "NAME", "TYPE", "CREATED", "EXPIRES"],
-    ...tokens.map((t) => [t.id, t.name ?? "", t.token_type, t.created_ts, t.expire_at ?? "never"].map(terminalSafe)),
-  ];
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return (
-    rows
-      .map((row) =>
-        row
-          .map((cell, i) => cell.padEnd(widths[i]!))
-          .join("  ")
-          .trimEnd(),
-      )
-      .join("\n") + "\n"
+    tokens.map((t) => [t.id, t.name, t.token_type, t.created_ts, t.expire_at ?? "never"]),
   );
 }
 
@@ -70,27 +60,31 @@ const WHERE: Record<string, string> = {
   "body.username": "<username>",
   username: "<username>",
   token_id: "<token-id>",
+  dive_id: "<dive-id>",
   baseUrl: "--base-url (or MOTHERDUCK_API_BASE_URL)",
   token: "MOTHERDUCK_TOKEN",
 };
 
+/** How a command names issue paths where WHERE does not fit it (`body.username` is --username for some). */
+export type IssuePaths = Record<string, string>;
+
 /** One issue of a ValidationError, in the CLI's words. */
-export function issueInCliWords(issue: { path: string; message: string }): string {
+export function issueInCliWords(issue: { path: string; message: string }, paths: IssuePaths = {}): string {
   if (issue.path === "token" && /^no MotherDuck token/.test(issue.message)) {
     return "no MotherDuck token: set the environment variable MOTHERDUCK_TOKEN (or motherduck_token) to your token";
   }
-  return line`${WHERE[issue.path] ?? issue.path} ${issue.message}`;
+  return line`${paths[issue.path] ?? WHERE[issue.path] ?? issue.path} ${issue.message}`;
 }
 
 const TOKEN_REFUSED_HINT =
   "The token in MOTHERDUCK_TOKEN was refused: it may be mistyped, expired or revoked, or meant for another base URL.";
 
-export function describeFailure(error: unknown): string {
+export function describeFailure(error: unknown, paths: IssuePaths = {}): string {
   if (error instanceof ReportedFailure) return "";
   if (error instanceof UsageError) return `error: ${error.message}\nRun with --help for usage.\n`;
   if (error instanceof TokenScopeError) return line`error: ${error.message}` + "\n";
   if (error instanceof ValidationError) {
-    const lines = error.issues.map((issue) => `error: ${issueInCliWords(issue)}`);
+    const lines = error.issues.map((issue) => `error: ${issueInCliWords(issue, paths)}`);
     return `${lines.join("\n")}\nNothing was sent.\n`;
   }
   if (error instanceof ApiError) {

@@ -1,0 +1,52 @@
+// The redactor's own rules, as the README's Secrets section states them.
+import { describe, expect, it } from "vitest";
+import { MAX_COPY_DEPTH, createRedactor, redactDeep, scrubbedCause } from "../src/redact.js";
+
+describe("the redactor", () => {
+  it("scrubs the bearer token, JWT-shaped text and whatever follows Bearer", () => {
+    const redact = createRedactor(["md-bearer-0123456789"]);
+    expect(redact("a md-bearer-0123456789 b")).toBe("a [REDACTED] b");
+    expect(redact("x eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln y")).toBe("x [REDACTED] y");
+    expect(redact("authorization=Bearer opaque.value-1;")).toBe("authorization=Bearer [REDACTED];");
+    expect(redact("Authorization: bearer%20abc")).toBe("Authorization: bearer%20[REDACTED]");
+  });
+
+  it("remembers minted secrets that are not JWT-shaped: the 256 most recent", () => {
+    const redact = createRedactor([]);
+    const secrets = Array.from({ length: 257 }, (_, i) => `mdtok_minted_${String(i).padStart(4, "0")}_secret`);
+    for (const secret of secrets) redact.remember(secret);
+    expect(redact(secrets[256]!)).toBe("[REDACTED]");
+    expect(redact(secrets[1]!)).toBe("[REDACTED]");
+    // The oldest made room for the newest.
+    expect(redact(secrets[0]!)).toBe(secrets[0]);
+    // Too short to scrub by value without scrubbing ordinary words.
+    redact.remember("short");
+    expect(redact("a short word")).toBe("a short word");
+  });
+
+  it("copies JSON with keys scrubbed, to a bounded depth", () => {
+    const redact = createRedactor(["md-bearer-0123456789"]);
+    const copy = redactDeep({ "md-bearer-0123456789": ["md-bearer-0123456789"] }, redact);
+    expect(copy).toEqual({ "[REDACTED]": ["[REDACTED]"] });
+    let deep: unknown = "leaf";
+    for (let i = 0; i < 10_000; i++) deep = [deep];
+    let depth = 0;
+    for (let node = redactDeep(deep, redact); Array.isArray(node); node = node[0]) depth++;
+    expect(depth).toBe(MAX_COPY_DEPTH);
+  });
+
+  it("a cause of unknown origin becomes a scrubbed copy, even when its getters throw", () => {
+    const redact = createRedactor(["md-bearer-0123456789"]);
+    const hostile = new Error("with md-bearer-0123456789");
+    Object.defineProperty(hostile, "code", {
+      get() {
+        throw new Error("boom");
+      },
+    });
+    hostile.cause = { toString: () => "Bearer md-bearer-0123456789" };
+    const copy = scrubbedCause(hostile, redact);
+    expect(copy.message).toBe("with [REDACTED]");
+    expect(String(copy.stack)).not.toContain("md-bearer-0123456789");
+    expect((copy.cause as Error).message).toBe("Bearer [REDACTED]");
+  });
+});
