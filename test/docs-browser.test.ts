@@ -16,12 +16,27 @@ const artifacts = join(root, "test/artifacts");
 const available = chromiumAvailable("the rendered-docs browser test");
 
 interface Operation {
+  operationId: string;
   title: string;
   method: string;
   path: string;
   /** Redoc's route to the operation's page. */
   route: string;
 }
+
+/** The library call each operation's TypeScript sample shows. */
+const SAMPLE_CALLS: Record<string, string> = {
+  "users-createToken": "await md.tokens.create(",
+  "users-listTokens": "await md.tokens.list(",
+  "users-deleteToken": "await md.tokens.delete(",
+  "users-createServiceAccount": "await md.users.createServiceAccount(",
+  "users-list": "md.users.iterate(",
+  "users-delete": "await md.users.delete(",
+  "dashboards-createEmbedSession": "await md.dives.createEmbedSession(",
+  "ducklings-getActiveAccounts": "await md.accounts.listActive()",
+  "ducklings-getDucklingConfigForUser": "await md.ducklings.get(",
+  "ducklings-setDucklingConfigForUser": "await md.ducklings.set(",
+};
 
 describe.runIf(available)("the rendered docs, in Chromium", () => {
   let browser: Browser;
@@ -43,6 +58,7 @@ describe.runIf(available)("the rendered docs, in Chromium", () => {
     const spec = await loadSpec(join(root, "openapi.yaml"));
     operations = Object.entries<any>(spec.paths).flatMap(([path, item]) =>
       Object.entries<any>(item).map(([method, op]) => ({
+        operationId: op.operationId,
         title: op.summary,
         method: method.toUpperCase(),
         path,
@@ -64,18 +80,52 @@ describe.runIf(available)("the rendered docs, in Chromium", () => {
     await browser?.close();
   });
 
-  it("shows every operation's title, method and path", async () => {
-    expect(operations).toHaveLength(5);
+  const visible = (text: string, options?: { exact?: boolean }) =>
+    page.getByText(text, options).filter({ visible: true }).count();
+
+  it("shows every operation's title, method and path, and its TypeScript sample", async () => {
+    expect(operations.map((o) => o.operationId).sort()).toEqual(Object.keys(SAMPLE_CALLS).sort());
     for (const operation of operations) {
       const heading = await open(operation);
       await expect(heading.isVisible(), operation.title).resolves.toBe(true);
-      const endpoint = page
+      // A tag's page can show several operations: look inside this operation's own section.
+      const section = page.locator(`[data-section-id="/${operation.route}"]`);
+      const endpoint = section
         .locator('[data-component-name="Dropdown/Dropdown"] button')
         .filter({ visible: true })
         .first();
       const shown = (await endpoint.innerText()).replace(/\s+/g, " ").trim();
       expect(shown, operation.title).toBe(`${operation.method} ${operation.path}`);
+      const call = SAMPLE_CALLS[operation.operationId]!;
+      const sample = section.getByText(call).filter({ visible: true });
+      await expect(sample.count(), `${operation.operationId}: ${call}`).resolves.toBeGreaterThan(0);
+      const tab = section.getByText("TypeScript", { exact: true }).filter({ visible: true });
+      await expect(tab.count(), operation.operationId).resolves.toBeGreaterThan(0);
     }
+  });
+
+  it("marks the active-accounts operation as preview", async () => {
+    const operation = operations.find((o) => o.operationId === "ducklings-getActiveAccounts")!;
+    expect(operation.title).toMatch(/\(preview\)/);
+    await open(operation);
+    await expect(visible("[Preview]")).resolves.toBeGreaterThan(0);
+  });
+
+  describe("the embed-session page", () => {
+    beforeAll(async () => {
+      await open(operations.find((o) => o.operationId === "dashboards-createEmbedSession")!);
+    });
+
+    it("shows the byte caps of required_resources and initial_state", async () => {
+      for (const text of ["must be at most 8192 bytes", "must be at most 64 KiB (65536 bytes)"]) {
+        await expect(visible(text), text).resolves.toBeGreaterThan(0);
+      }
+    });
+
+    it("shows session_hint as deprecated", async () => {
+      await expect(visible("deprecated alias for session_name")).resolves.toBeGreaterThan(0);
+      await expect(visible("deprecated", { exact: true })).resolves.toBeGreaterThan(0);
+    });
   });
 
   describe("the create-token page", () => {
