@@ -1,6 +1,7 @@
 // JWT-shaped tokens, signed with HMAC-SHA256 by a key made fresh for each emulator process, so that a
 // token from one run never works in another.
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
+import { isExactSignature } from "./base64url.js";
 
 export interface TokenClaims {
   /** The token id. */
@@ -12,18 +13,6 @@ export interface TokenClaims {
 }
 
 const HEADER = Buffer.from(JSON.stringify({ alg: "HS256", typ: "JWT" })).toString("base64url");
-
-/**
- * Whether `signature` is exactly the canonical base64url text of `expected`. Decoding it first would be
- * lenient: Node skips characters outside the alphabet (`!`, `=`) and ignores a last character's padding
- * bits, so several texts decode to one signature. A real server compares the token it issued, character
- * for character; so does this, in constant time.
- */
-function isExactSignature(signature: string, expected: Buffer): boolean {
-  const given = Buffer.from(signature, "utf8");
-  const wanted = Buffer.from(expected.toString("base64url"), "utf8");
-  return given.length === wanted.length && timingSafeEqual(given, wanted);
-}
 
 export function createSigner(key: Buffer = randomBytes(32)) {
   const sign = (data: string) => createHmac("sha256", key).update(data).digest();

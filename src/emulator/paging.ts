@@ -1,6 +1,7 @@
 // Page tokens of GET /v1/users: opaque to clients, signed with a per-process key so that a token the
 // emulator did not issue (made up, altered, or from another emulator) is refused rather than trusted.
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
+import { decodeExact, isExactSignature } from "./base64url.js";
 
 /** Where a walk of the user list stands: after which user, for whom, and with which filters and limit. */
 export interface PageCursor {
@@ -28,9 +29,8 @@ function isCursor(value: unknown): value is PageCursor {
   );
 }
 
-/** Issues and reads page tokens; each emulator has its own key. */
-export function createPageTokens() {
-  const key = randomBytes(32);
+/** Issues and reads page tokens; each emulator has its own key unless one is given. */
+export function createPageTokens(key: Buffer = randomBytes(32)) {
   const mac = (payload: string) => createHmac("sha256", key).update(payload).digest();
   return {
     issue(cursor: PageCursor): string {
@@ -41,11 +41,12 @@ export function createPageTokens() {
     read(token: string): PageCursor | undefined {
       const [payload, signature, ...rest] = token.split(".");
       if (payload === undefined || signature === undefined || rest.length) return undefined;
-      const expected = mac(payload);
-      const given = Buffer.from(signature, "base64url");
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+      if (!isExactSignature(signature, mac(payload))) return undefined;
+      // The signature covers the payload's text; its bytes are also read only from their one spelling.
+      const bytes = decodeExact(payload);
+      if (!bytes) return undefined;
       try {
-        const cursor: unknown = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
+        const cursor: unknown = JSON.parse(bytes.toString("utf8"));
         return isCursor(cursor) ? cursor : undefined;
       } catch {
         return undefined;

@@ -16,7 +16,8 @@ import type { Reply } from "./replies.js";
 import { faultReply } from "./faults.js";
 import { parseQuery } from "./query.js";
 import type { Fault } from "./faults.js";
-import { createRedactor } from "../redact.js";
+import { contentTypeProblem } from "./content-type.js";
+import { guardHook } from "./hook.js";
 
 interface Route {
   operationId: OperationId;
@@ -36,23 +37,39 @@ function isReadScaling(token: TokenRecord): boolean {
   return token.tokenType === enums.token_type.read_scaling;
 }
 
-function match(method: string, segments: string[]): { route: Route; path: Record<string, string> } | undefined {
+/** Where a request routes: the route, its decoded path parameters, and those that could not be decoded. */
+interface Routed {
+  route: Route;
+  path: Record<string, string>;
+  /** Path parameters whose segment is not valid percent-encoded UTF-8: refused only after authentication. */
+  undecodable: string[];
+}
+
+function decodeSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
+// A segment that cannot be decoded still fills its template position: the route, and so the
+// authentication and S4 answers, do not depend on whether a parameter's text is well formed.
+function match(method: string, segments: string[]): Routed | undefined {
   for (const route of routes) {
     if (route.method !== method || route.segments.length !== segments.length) continue;
     const path: Record<string, string> = {};
+    const undecodable: string[] = [];
     const matched = route.segments.every((template, i) => {
       const segment = segments[i]!;
-      if (template.startsWith("{") && template.endsWith("}")) {
-        try {
-          path[template.slice(1, -1)] = decodeURIComponent(segment);
-        } catch {
-          throw new BadRequest("path segment is not valid percent-encoded UTF-8");
-        }
-        return true;
-      }
-      return template === segment;
+      if (!(template.startsWith("{") && template.endsWith("}"))) return template === segment;
+      const name = template.slice(1, -1);
+      const decoded = decodeSegment(segment);
+      if (decoded === undefined) undecodable.push(name);
+      else path[name] = decoded;
+      return true;
     });
-    if (matched) return { route, path };
+    if (matched) return { route, path, undecodable };
   }
   return undefined;
 }
@@ -78,29 +95,16 @@ function parseJson(bytes: Buffer): unknown {
 }
 
 /** The body as JSON if it can be read as such, else undefined: for observers, never for a decision. */
-function bodyForTheRecord(request: IncomingMessage): Promise<unknown> {
-  return readBody(request).then(
-    (bytes) => {
-      try {
-        return parseJson(bytes);
-      } catch {
-        return undefined;
-      }
-    },
-    () => undefined,
-  );
+function jsonForTheRecord(bytes: Buffer): unknown {
+  try {
+    return parseJson(bytes);
+  } catch {
+    return undefined;
+  }
 }
 
-/**
- * Why a body's Content-Type is refused, or undefined when it is JSON. The spec takes `application/json`
- * only (parameters such as a charset aside); a bare `fetch` with a string body sends `text/plain`, and
- * code that passed here with it would fail against MotherDuck.
- */
-export function contentTypeProblem(header: string | undefined): string | undefined {
-  const mediaType = header?.split(";")[0]!.trim().toLowerCase();
-  if (mediaType === "application/json") return undefined;
-  const got = header === undefined ? "none was sent" : `got ${JSON.stringify(header.slice(0, 100))}`;
-  return `must be application/json for a request with a body; ${got}`;
+function bodyForTheRecord(request: IncomingMessage): Promise<unknown> {
+  return readBody(request).then(jsonForTheRecord, () => undefined);
 }
 
 function bearer(request: IncomingMessage): string | undefined {
@@ -167,35 +171,23 @@ async function handle(store: Store, request: IncomingMessage, options: ServerOpt
   const fault = options.nextFault?.();
   if (fault && fault.delayMs > 0) await wait(fault.delayMs, options.closed);
   const target = (request.url ?? "/").split("?")[0]!;
+  const found = match(request.method ?? "GET", target.split("/").slice(1));
   if (fault?.status) {
-    const found = routeQuietly(request.method ?? "GET", target);
     return {
       reply: faultReply({ ...fault, status: fault.status }),
       operationId: found?.route.operationId,
       path: found?.path,
     };
   }
-  const found = match(request.method ?? "GET", target.split("/").slice(1));
   if (!found) return { reply: "unrouted" };
-  const { route, path } = found;
-  const reply = await answer(store, request, route, path);
-  return { ...reply, operationId: route.operationId, path };
-}
-
-/** The route of a request whose answer is already decided: a malformed path just has none. */
-function routeQuietly(method: string, target: string) {
-  try {
-    return match(method, target.split("/").slice(1));
-  } catch {
-    return undefined;
-  }
+  const reply = await answer(store, request, found);
+  return { ...reply, operationId: found.route.operationId, path: found.path };
 }
 
 async function answer(
   store: Store,
   request: IncomingMessage,
-  route: Route,
-  path: Record<string, string>,
+  { route, path, undecodable }: Routed,
 ): Promise<{ reply: Reply; body?: unknown }> {
   const reply = (r: Reply, body?: unknown) => ({ reply: r, body });
   // Decided without the body; it is read afterwards only so that observers see what was sent.
@@ -216,10 +208,15 @@ async function answer(
       return refuse(errorReply(403, `Unauthorized: ${decision.reason} (rule ${decision.rule})`));
     }
   }
+  if (undecodable.length) {
+    const issues = undecodable.map((name) => ({ path: name, message: "is not valid percent-encoded UTF-8" }));
+    return refuse(errorReply(400, "Bad Request", issues));
+  }
   const bytes = await readBody(request);
   const refusedType = bytes.length > 0 ? contentTypeProblem(request.headers["content-type"]) : undefined;
   if (refusedType) {
-    return reply(errorReply(400, "Bad Request", [{ path: "headers.content-type", message: refusedType }]));
+    const issues = [{ path: "headers.content-type", message: refusedType }];
+    return reply(errorReply(400, "Bad Request", issues), jsonForTheRecord(bytes));
   }
   const body = parseJson(bytes);
   const rules = operations[route.operationId];
@@ -257,42 +254,6 @@ function send(response: ServerResponse, reply: Answer, requestId: string): void 
       "x-request-id": requestId,
     })
     .end(text);
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as { then?: unknown } | null)?.then === "function";
-}
-
-/**
- * Calls the test hook so that its failure, thrown or rejected, never reaches the server: a hook that fails
- * is reported on stderr the first time only, since it would otherwise fail the same way on every request.
- */
-function guardHook(hook: ((exchange: Exchange) => void) | undefined): (exchange: Exchange) => void {
-  if (!hook) return () => {};
-  let reported = false;
-  // The exchange carries minted tokens and embed sessions, and a failed assertion may quote it.
-  const redact = createRedactor([]);
-  const report = (error: unknown) => {
-    if (reported) return;
-    reported = true;
-    const what = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    process.stderr.write(
-      `motherduck-rest emulator: the onExchange hook failed (${redact(what)}); the emulator goes on serving ` +
-        "and reports no further failures of the hook\n",
-    );
-  };
-  return (exchange) => {
-    // An embed session is opaque, not JWT-shaped: the redactor learns it by value before the hook can quote it.
-    const session = (exchange.responseBody as { session?: unknown } | undefined)?.session;
-    if (typeof session === "string") redact.remember(session);
-    try {
-      // Typed as returning nothing, but an async hook returns a promise that may reject.
-      const result = hook(exchange) as unknown;
-      if (isThenable(result)) result.then(undefined, report);
-    } catch (error) {
-      report(error);
-    }
-  };
 }
 
 export function createEmulatorServer(store: Store, options: ServerOptions): Server {

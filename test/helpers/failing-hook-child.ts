@@ -1,16 +1,42 @@
-// Run as a child process by emulator-hardening.test.ts: an emulator whose onExchange hook always fails,
-// thrown or rejected (argv[2]). An unhandled rejection would end this process with a non-zero code,
-// which the parent sees; a guarded hook lets every request be answered and the process exit 0.
+// Run as a child process by emulator-hardening.test.ts and emulator-review.test.ts: an emulator whose
+// onExchange hook always fails in the way argv[2] names, thrown or rejected, with an Error or with a value
+// that resists being printed. An unhandled rejection would end this process with a non-zero code, which the
+// parent sees; a guarded hook lets every request be answered and the process exit 0.
 import { startEmulator } from "../../src/emulator/index.js";
 
-const mode = process.argv[2] === "reject" ? "reject" : "throw";
 let secret = "";
+// The message quotes a token, as a failed assertion on an exchange might: it must not reach stderr.
+const quotingError = () => new Error(`hook failed on purpose, holding ${secret}`);
+const messageThatThrows = () =>
+  Object.defineProperty(new Error("unread"), "message", {
+    get() {
+      throw new Error("message getter failed on purpose");
+    },
+  });
+const prototypeTrap = () =>
+  new Proxy(
+    {},
+    {
+      getPrototypeOf() {
+        throw new Error("getPrototypeOf trap failed on purpose");
+      },
+    },
+  );
+const failures: Record<string, () => unknown> = {
+  throw: quotingError,
+  reject: quotingError,
+  "throw-null-prototype": () => Object.create(null),
+  "reject-null-prototype": () => Object.create(null),
+  "reject-throwing-message": messageThatThrows,
+  "reject-prototype-trap": prototypeTrap,
+};
+const mode = process.argv[2] !== undefined && process.argv[2] in failures ? process.argv[2] : "throw";
+const failure = failures[mode]!;
 const fail = () => {
-  // The message quotes a token, as a failed assertion on an exchange might: it must not reach stderr.
-  throw new Error(`hook failed on purpose, holding ${secret}`);
+  throw failure();
 };
 const emulator = await startEmulator({
-  onExchange: mode === "reject" ? async () => fail() : fail,
+  onExchange: mode.startsWith("reject") ? async () => fail() : fail,
 });
 secret = emulator.adminToken;
 const statuses: number[] = [];
