@@ -166,16 +166,16 @@ describe("tokens rotate", () => {
     expect((await md().tokens.list("alice")).map((t) => t.id)).toContain(old.id);
   });
 
-  it("| true: the undelivered new token is revoked, and the message says the old one already is", async () => {
+  it("| true: the undelivered new token is revoked and the old one kept, so a working token is left", async () => {
     const old = await mint(fresh("rotate-gone"), 3600);
     const result = await runCli(["tokens", "rotate", "alice", old.id], admin(), 15_000, "reader-gone");
     expect(result.code).toBe(1);
     expect(result.stderr).not.toMatch(STACK_TRACE);
     expect(result.stderr).not.toContain("Its secret is on stdout");
     expect(result.stderr).toMatch(/so it was not delivered\.\nThe CLI revoked that token/);
-    expect(result.stderr).toMatch(new RegExp(`The old token ${old.id} was already revoked by the rotation`));
+    expect(result.stderr).toMatch(new RegExp(`The old token ${old.id} was not revoked: it is still live`));
     const left = (await md().tokens.list("alice")).filter((t) => t.name?.startsWith(old.name!));
-    expect(left).toEqual([]);
+    expect(left.map((t) => t.id)).toEqual([old.id]);
   });
 
   it(">&-: exits 2 before anything is created or revoked", async () => {
@@ -185,5 +185,21 @@ describe("tokens rotate", () => {
     expect(result.stderr).toMatch(/nothing was created/);
     expect(emulator.exchanges).toEqual([]);
     expect((await md().tokens.list("alice")).map((t) => t.id)).toContain(old.id);
+  });
+});
+
+describe("an answer that cannot be written", () => {
+  const emulator = useEmulator();
+  it("a created service account whose --json answer hits a full disk says the account was created", async () => {
+    const result = await runCli(
+      ["users", "create-service-account", "svc_full_disk", "--json"],
+      { MOTHERDUCK_TOKEN: emulator.adminToken, MOTHERDUCK_API_BASE_URL: emulator.url },
+      15_000,
+      "full",
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/could not be written to stdout \(ENOSPC\); the command itself completed/);
+    const md = createMotherDuckClient({ token: emulator.adminToken, baseUrl: emulator.url, logger: {} });
+    expect((await md.users.list({ is_service_account: true })).map((u) => u.username)).toContain("svc_full_disk");
   });
 });

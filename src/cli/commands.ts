@@ -137,24 +137,30 @@ export const commands: Record<string, Command> = {
       ensureSecretCanBeDelivered(out);
       const md = client();
       if (values["no-expiry"]) await refuseExpiringOldToken(md, username!, tokenId!);
-      const deliver = (token: Token, alsoNote: string) =>
-        deliverSecret({
-          out,
-          token,
-          username: username!,
-          json: Boolean(values.json),
-          revoke: () => md.tokens.delete(username!, token.id),
-          alsoNote,
-        });
+      // The new secret is delivered between creating the new token and revoking the old one, so that a secret
+      // which cannot be delivered leaves the old token working: the new one is revoked, the old one kept.
+      let undeliverable: ReportedFailure | undefined;
+      const deliverNew = async (token: Token) => {
+        try {
+          await deliverSecret({
+            out,
+            token,
+            username: username!,
+            json: Boolean(values.json),
+            revoke: () => md.tokens.delete(username!, token.id),
+            alsoNote: line`The old token ${tokenId} was not revoked: it is still live and still works.`,
+          });
+        } catch (failure) {
+          if (failure instanceof ReportedFailure) undeliverable = failure;
+          throw failure;
+        }
+      };
       let token: Token;
       try {
-        token = await md.tokens.rotate(username!, tokenId!, body);
+        token = await md.tokens.rotate(username!, tokenId!, body, { beforeRevoke: deliverNew });
       } catch (error) {
         if (!(error instanceof TokenRotationError)) throw error;
-        await deliver(
-          error.newToken,
-          line`The old token ${tokenId} is still live as well: the rotation could not revoke it.`,
-        );
+        if (undeliverable) throw undeliverable;
         out.say(
           `error: rotated: created ${describeToken(error.newToken, username!)}.${secretNote(values.json)}\n` +
             line`But revoking the old token ${tokenId} failed, so it is still live: ${causeOf(error)}` +
@@ -164,10 +170,6 @@ export const commands: Record<string, Command> = {
         );
         throw new ReportedFailure(EXIT_FAILED);
       }
-      await deliver(
-        token,
-        line`The old token ${tokenId} was already revoked by the rotation: make a new one with "motherduck-rest tokens create".`,
-      );
       out.say(
         line`Rotated token ${tokenId}: revoked it after creating ` +
           `${describeToken(token, username!)}.${secretNote(values.json)}\n`,

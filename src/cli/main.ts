@@ -19,7 +19,18 @@ const VERSION_FLAGS = new Set(["--version", "-v"]);
 /** The only way commands write: stdout and stderr made terminal-safe, and the secret channel. */
 function outputFor(io: Io): Output {
   return {
-    result: async (text) => void (await io.stdout(terminalSafeLines(text))),
+    result: async (text) => {
+      try {
+        await io.stdout(terminalSafeLines(text));
+      } catch (error) {
+        // Results are written only after the API call succeeded: say so, or a retry would repeat it.
+        const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+        throw new Error(
+          `the answer could not be written to stdout (${reason}); the command itself completed, so do not ` +
+            `run it again to get its answer`,
+        );
+      }
+    },
     say: (text) => void io.stderr(terminalSafeLines(text)),
     secret: async (text) => void (await io.stdout(text)),
     stdoutDiscarded: () => io.stdoutDiscarded?.() ?? false,

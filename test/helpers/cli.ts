@@ -13,9 +13,12 @@ export interface CliResult {
 
 /**
  * How the child's stdout is wired: "pipe" collects it; "reader-gone" is a pipe whose reading end this process
- * destroys at once, as `| true` does; "closed" runs the CLI with fd 1 closed, as `>&-` does.
+ * destroys at once, as `| true` does; "closed" runs the CLI with fd 1 closed, as `>&-` does; "full" sends it to
+ * /dev/full, where every write fails with ENOSPC.
  */
-export type StdoutMode = "pipe" | "reader-gone" | "closed";
+export type StdoutMode = "pipe" | "reader-gone" | "closed" | "full";
+
+const REDIRECTS: Partial<Record<StdoutMode, string>> = { closed: 'exec "$@" >&-', full: 'exec "$@" >/dev/full' };
 
 /** Runs the CLI with exactly `env` (plus PATH), so that no token of the machine's leaks into a test. */
 export function runCli(
@@ -25,8 +28,8 @@ export function runCli(
   stdoutMode: StdoutMode = "pipe",
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const [command, ...rest] =
-      stdoutMode === "closed" ? ["sh", "-c", 'exec "$@" >&-', "sh", ...CLI, ...args] : [...CLI, ...args];
+    const redirect = REDIRECTS[stdoutMode];
+    const [command, ...rest] = redirect ? ["sh", "-c", redirect, "sh", ...CLI, ...args] : [...CLI, ...args];
     const child = spawn(command!, rest, {
       cwd: root,
       env: { PATH: process.env.PATH ?? "", ...env },
