@@ -92,6 +92,18 @@ async function showDucklingConfig(out: Output, config: DucklingConfig, json: unk
   await out.result(json ? jsonText(config) : ducklingTable(config));
 }
 
+/** Delivers a token's secret; one that cannot be delivered is revoked, since nobody holds it. */
+function deliverToken(
+  out: Output,
+  md: MotherDuckClient,
+  username: string,
+  token: Token,
+  json: boolean,
+  alsoNote?: string,
+) {
+  return deliverSecret({ out, token, username, json, revoke: () => md.tokens.delete(username, token.id), alsoNote });
+}
+
 export const commands: Record<string, Command> = {
   "tokens create": {
     flags: { name: { type: "string" }, ...lifetime, type: { type: "string" }, ...json },
@@ -113,13 +125,7 @@ export const commands: Record<string, Command> = {
       ensureSecretCanBeDelivered(out);
       const md = client();
       const token = await md.tokens.create(username!, body);
-      await deliverSecret({
-        out,
-        token,
-        username: username!,
-        json: Boolean(values.json),
-        revoke: () => md.tokens.delete(username!, token.id),
-      });
+      await deliverToken(out, md, username!, token, Boolean(values.json));
       out.say(`Created ${describeToken(token, username!)}.${secretNote(values.json)}\n`);
     },
   },
@@ -142,14 +148,8 @@ export const commands: Record<string, Command> = {
       let undeliverable: ReportedFailure | undefined;
       const deliverNew = async (token: Token) => {
         try {
-          await deliverSecret({
-            out,
-            token,
-            username: username!,
-            json: Boolean(values.json),
-            revoke: () => md.tokens.delete(username!, token.id),
-            alsoNote: line`The old token ${tokenId} was not revoked: it is still live and still works.`,
-          });
+          const kept = line`The old token ${tokenId} was not revoked: it is still live and still works.`;
+          await deliverToken(out, md, username!, token, Boolean(values.json), kept);
         } catch (failure) {
           if (failure instanceof ReportedFailure) undeliverable = failure;
           throw failure;
