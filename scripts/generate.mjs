@@ -126,6 +126,9 @@ function deriveRules(spec) {
   return operations;
 }
 
+// The types src/validation/schema.ts checks, each by name.
+const VALIDATED_TYPES = new Set(["string", "number", "integer", "boolean", "object", "array"]);
+
 function toRule(context, schema, where) {
   const { spec, inRequest } = context;
   schema = deref(spec, schema);
@@ -140,6 +143,10 @@ function toRule(context, schema, where) {
     if (!ENFORCED.has(key) || (key === "format" && !REQUEST_FORMATS.has(value))) {
       const what = key === "format" ? `the format "${value}"` : `the keyword "${key}"`;
       throw new Error(`${where}: ${what} is not enforced by src/validation/schema.ts; teach it there first`);
+    }
+    if (key === "type" && !VALIDATED_TYPES.has(value)) {
+      // OpenAPI 3.0 names one type; a list (3.1's nullable form) or an unknown name would be enforced wrongly.
+      throw new Error(`${where}: the type ${JSON.stringify(value)} is not one src/validation/schema.ts enforces`);
     }
     if (key === "properties") {
       rule.properties = Object.fromEntries(

@@ -193,6 +193,20 @@ describe("npm run generate", () => {
     });
   }
 
+  it("a type list (OpenAPI 3.1's form) or an unknown type name stops the build", async () => {
+    for (const [type, name] of [
+      [["number", "null"], "type-list"],
+      ["decimal", "type-name"],
+    ] as const) {
+      const changed = await specWith((spec) => {
+        createTokenBody(spec).properties.ttl.type = type;
+      }, name);
+      await expect(generate({ specPath: changed, outDir: join(work, `${name}-out`), check: false })).rejects.toThrow(
+        /is not one src\/validation\/schema.ts enforces/,
+      );
+    }
+  });
+
   it("a keyword the runtime does not enforce stops the build instead of being ignored", async () => {
     const changed = await specWith((spec) => {
       createTokenBody(spec).properties.ttl.exclusiveMaximum = true;

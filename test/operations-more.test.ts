@@ -334,3 +334,36 @@ describe("dives.createEmbedSession", () => {
     for (const view of printedForms(failure)) expect(view).not.toContain(SESSION);
   });
 });
+
+describe("what a review found in the new operations", () => {
+  const SESSION = "mdes_opaque-session-value-0123456789abcdef";
+  const embed = (body: unknown) => client().dives.createEmbedSession(DIVE, body as never);
+
+  it("an initial_state whose toJSON would replace it is refused, as is any function in it", async () => {
+    await refusedBeforeSending(embed({ username: "svc", initial_state: { toJSON: () => 1 } }), /initial_state/);
+    await refusedBeforeSending(embed({ username: "svc", initial_state: { nested: { f: () => 1 } } }), /initial_state/);
+  });
+
+  it("a session_hint is checked as the session_name it is sent as (today their rules agree)", async () => {
+    await refusedBeforeSending(embed({ username: "svc", session_hint: "" }), /session_hint/);
+  });
+
+  it("an embed username must be one a service account can have", async () => {
+    for (const username of [" svc_a", "a b", "1abc", "svc_a\u0000"]) {
+      await refusedBeforeSending(embed({ username }), /body.username/);
+    }
+  });
+
+  it("an empty or tiny session from the server is not a success", async () => {
+    for (const session of ["", "abc"]) {
+      server.reply({ body: { session } });
+      await expect(embed({ username: "svc" })).rejects.toBeInstanceOf(ResponseShapeError);
+    }
+    server.reply({ body: { session: SESSION } });
+    await expect(embed({ username: "svc" })).resolves.toEqual({ session: SESSION });
+  });
+
+  it("a version beyond a safe integer is refused: JSON would send it as 1e+21", async () => {
+    await refusedBeforeSending(embed({ username: "svc", version: 1e21 }), /version/);
+  });
+});

@@ -38,6 +38,8 @@ export function portFrom(env: Env): number {
   return port;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 function required(env: Env, name: string): string {
   const value = env[name];
   if (!value) throw new Error(`${name} is needed when MOTHERDUCK_TOKEN is set (running against the real API)`);
@@ -50,14 +52,22 @@ export async function startExample(env: Env, log: (line: string) => void = conso
   let diveId: string;
   let username: string;
   let emulator: Emulator | undefined;
-  if (env.MOTHERDUCK_TOKEN) {
+  // The same variables the library reads, in the same order.
+  const token = env.MOTHERDUCK_TOKEN || env.motherduck_token;
+  if (token) {
     diveId = required(env, "DIVE_ID");
     username = required(env, "EMBED_USERNAME");
+    if (!UUID.test(diveId)) throw new Error(`DIVE_ID must be a Dive's UUID, not ${JSON.stringify(diveId)}`);
     // The admin token goes to the client alone, which sends it to the MotherDuck API and nowhere else.
     md = createMotherDuckClient({
-      token: env.MOTHERDUCK_TOKEN,
+      token,
       ...(env.MOTHERDUCK_API_BASE_URL && { baseUrl: env.MOTHERDUCK_API_BASE_URL }),
     });
+  } else if (env.MOTHERDUCK_API_BASE_URL) {
+    throw new Error(
+      "MOTHERDUCK_API_BASE_URL is set but MOTHERDUCK_TOKEN is not: set the token for that API, or unset the URL " +
+        "to run against the built-in emulator",
+    );
   } else {
     emulator = await startEmulator();
     diveId = env.DIVE_ID || DEMO_DIVE_ID;

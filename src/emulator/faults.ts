@@ -49,7 +49,7 @@ const MAX_DELAY_MS = 2 ** 31 - 1;
 
 function refuse(name: string, wanted: string, value: unknown): never {
   const shown = typeof value === "string" ? JSON.stringify(value) : String(value);
-  throw new RangeError(`startEmulator: faults.${name} must be ${wanted}, got ${shown}`);
+  throw new RangeError(`startEmulator: faults${name ? `.${name}` : ""} must be ${wanted}, got ${shown}`);
 }
 
 function share(options: FaultOptions, name: "rate429" | "rate503" | "delayRate", fallback: number): number {

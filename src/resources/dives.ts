@@ -1,5 +1,9 @@
 import type { CreateEmbedSessionBody, EmbedSession } from "../types.js";
-import { checkPathSegment } from "../validation/path-segment.js";
+import { ResponseShapeError } from "../errors.js";
+import { MIN_SECRET_LENGTH } from "../redact.js";
+import { operations } from "../rules.js";
+import { checkValue } from "../validation/schema.js";
+import type { Issue } from "../validation/schema.js";
 import { check, send } from "./call.js";
 import type { CallOptions, ResourceContext } from "./context.js";
 
@@ -27,6 +31,26 @@ export interface DivesResource {
 }
 
 const OPERATION = "dashboards-createEmbedSession";
+const { session_name: sessionNameRule } = operations[OPERATION].body.properties;
+// An embed session runs as a service account, so the username must be one a service account can have.
+const serviceAccountNameRule = operations["users-createServiceAccount"].body.properties.username;
+
+/**
+ * What the spec cannot say of an embed body: the username is a service account's, and a deprecated
+ * `session_hint` must pass the rules of the `session_name` it is sent as.
+ */
+function embedBodyIssues(body: Partial<CreateEmbedSessionBody> | undefined): Issue[] {
+  const issues: Issue[] = [];
+  if (typeof body?.username === "string") {
+    issues.push(...checkValue(serviceAccountNameRule, body.username, "body.username", { unknownProperties: "reject" }));
+  }
+  if (body?.session_hint !== undefined && body.session_name === undefined) {
+    issues.push(
+      ...checkValue(sessionNameRule, body.session_hint, "body.session_hint", { unknownProperties: "reject" }),
+    );
+  }
+  return issues;
+}
 
 /** The body as sent: a deprecated `session_hint` travels as `session_name`, as MotherDuck's own provider sends it. */
 function bodyToSend(body: CreateEmbedSessionBody): CreateEmbedSessionBody {
@@ -38,10 +62,9 @@ function bodyToSend(body: CreateEmbedSessionBody): CreateEmbedSessionBody {
 export function createDivesResource(context: ResourceContext): DivesResource {
   return {
     async createEmbedSession(diveId, body, callOptions) {
-      const { input, options } = check(context, OPERATION, { path: { dive_id: diveId }, body }, callOptions, (read) => {
-        const username = (read.body as { username?: unknown } | undefined)?.username;
-        return typeof username === "string" ? checkPathSegment(username, "body.username") : [];
-      });
+      const { input, options } = check(context, OPERATION, { path: { dive_id: diveId }, body }, callOptions, (read) =>
+        embedBodyIssues(read.body as Partial<CreateEmbedSessionBody> | undefined),
+      );
       const checked = input.body as CreateEmbedSessionBody;
       const sent = bodyToSend(checked);
       if (sent !== checked) {
@@ -51,6 +74,12 @@ export function createDivesResource(context: ResourceContext): DivesResource {
         );
       }
       const session = await send<EmbedSession>(context, OPERATION, { ...input, body: sent }, options);
+      if (session.session.length < MIN_SECRET_LENGTH) {
+        // An empty or tiny session cannot work, and could not be kept out of messages by value either.
+        throw new ResponseShapeError([
+          { path: "response.session", message: `is shorter than ${MIN_SECRET_LENGTH} characters` },
+        ]);
+      }
       context.redact.remember(session.session);
       return session;
     },

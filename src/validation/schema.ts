@@ -101,8 +101,29 @@ function utf8Length(text: string): number {
   return bytes;
 }
 
+/**
+ * Why a value is not plain JSON data, if it is not: a function (a `toJSON` method among them, which would
+ * replace the value when it is sent), a symbol, a number JSON cannot hold, or an object that is not a plain
+ * object or an array.
+ */
+function notJsonData(value: unknown): string | undefined {
+  if (typeof value === "function" || typeof value === "symbol" || typeof value === "bigint") {
+    return `a ${typeof value} is not JSON`;
+  }
+  if (typeof value === "number" && !Number.isFinite(value)) return `${value} is not a JSON number`;
+  if (typeof value !== "object" || value === null) return undefined;
+  if (!Array.isArray(value) && !isPlainObject(value)) return "only plain objects and arrays are JSON";
+  for (const item of Object.values(value)) {
+    const problem = notJsonData(item);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
 /** The value's compact JSON encoding, or why it has none. */
 function compactJson(value: unknown): { text: string } | { problem: string } {
+  const problem = notJsonData(value);
+  if (problem) return { problem: `must be JSON data (${problem})` };
   try {
     const text = JSON.stringify(value, (_key, v: unknown) => {
       if (typeof v === "number" && !Number.isFinite(v)) throw new TypeError(`${v} is not a JSON number`);
@@ -125,7 +146,8 @@ function allOfNames(names: readonly string[]): string {
 const typeChecks: Record<string, { test: (value: unknown) => boolean; message: string }> = {
   string: { test: (v) => typeof v === "string", message: "must be a string" },
   number: { test: (v) => typeof v === "number" && Number.isFinite(v), message: "must be a finite number" },
-  integer: { test: (v) => typeof v === "number" && Number.isInteger(v), message: "must be an integer" },
+  // Beyond 2^53 a number is no longer exact, and JSON would send it as 1e+21.
+  integer: { test: (v) => typeof v === "number" && Number.isSafeInteger(v), message: "must be an integer" },
   boolean: { test: (v) => typeof v === "boolean", message: "must be a boolean" },
   object: { test: isPlainObject, message: "must be a plain JSON object" },
   array: { test: Array.isArray, message: "must be an array" },
