@@ -8,6 +8,8 @@ import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { createMotherDuckClient } from "../src/index.js";
 import { startEmulator } from "../src/emulator/index.js";
+// The same seeded generator the emulator picks its faults with, so that a run can be repeated exactly.
+import { seededRandom } from "../src/emulator/faults.js";
 
 export interface SoakOptions {
   creates: number;
@@ -31,18 +33,6 @@ export interface SoakResult {
   sequentialCalls: number;
   heapBeforeMiB: number;
   heapAfterMiB: number;
-}
-
-/** A small seeded generator, so that a run can be repeated exactly. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 async function listen(server: Server): Promise<string> {
