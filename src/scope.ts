@@ -171,13 +171,19 @@ export interface Identity {
   serviceAccounts?: readonly string[];
 }
 
-/** The facts a client knows from its declared identity. */
-export function scopeFactsFromIdentity(identity: Identity, target: string): ScopeFacts {
+/**
+ * The facts a client knows of a call on `target`: what its identity declares, with the service accounts it
+ * was told of or has created since (a set, since it grows and shrinks with the client's own calls).
+ */
+export function scopeFactsFromIdentity(
+  identity: { username: string; role?: Role | undefined; serviceAccounts?: ReadonlySet<string> | undefined },
+  target: string,
+): ScopeFacts {
   return {
     caller: identity.username,
     callerRole: identity.role,
     target,
-    targetIsServiceAccount: identity.serviceAccounts ? identity.serviceAccounts.includes(target) : undefined,
+    targetIsServiceAccount: identity.serviceAccounts ? identity.serviceAccounts.has(target) : undefined,
   };
 }
 

@@ -2,6 +2,8 @@
 // answered 429 or 503, or held back for a while. Whether a request is faulted is a pure function of a
 // few random draws; the draws come from a seedable generator, so a test sees the same faults every run.
 import type { Reply } from "./replies.js";
+// setTimeout fires at once for delays past this, for a delay as for a timeout.
+import { MAX_TIMEOUT_MS } from "../options.js";
 
 /**
  * Faults to inject, each on a share of requests drawn at random. A faulted request is answered before
@@ -44,8 +46,6 @@ export interface Fault {
 export type Draws = readonly [status: number, delayed: number, length: number];
 
 const KNOWN = new Set<string>(["rate429", "retryAfterSeconds", "rate503", "delayMs", "delayRate", "seed"]);
-// setTimeout fires at once for delays past 2^31 - 1 ms.
-const MAX_DELAY_MS = 2 ** 31 - 1;
 
 function refuse(name: string, wanted: string, value: unknown): never {
   const shown = typeof value === "string" ? JSON.stringify(value) : String(value);
@@ -60,8 +60,8 @@ function share(options: FaultOptions, name: "rate429" | "rate503" | "delayRate",
 }
 
 function delayBound(value: unknown, name: string): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || value > MAX_DELAY_MS) {
-    refuse(name, `a number of milliseconds from 0 to ${MAX_DELAY_MS}`, value);
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || value > MAX_TIMEOUT_MS) {
+    refuse(name, `a number of milliseconds from 0 to ${MAX_TIMEOUT_MS}`, value);
   }
   return value;
 }

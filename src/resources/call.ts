@@ -3,8 +3,7 @@
 import { operations } from "../rules.js";
 import type { OperationId } from "../rules.js";
 import { ResponseShapeError, TokenScopeError, ValidationError, errorFromResponse } from "../errors.js";
-import { actionOf, decideScope } from "../scope.js";
-import type { ScopeFacts } from "../scope.js";
+import { actionOf, decideScope, scopeFactsFromIdentity } from "../scope.js";
 import { readCallOptions } from "../options.js";
 import { checkRequest } from "../validation/request.js";
 import type { RequestInput } from "../validation/request.js";
@@ -69,20 +68,10 @@ export function check(
   return checked;
 }
 
-/** What the client knows of a call on `target`: what its identity declares, and the accounts it created. */
-function knownFacts(identity: NonNullable<ResourceContext["identity"]>, target: string): ScopeFacts {
-  return {
-    caller: identity.username,
-    callerRole: identity.role,
-    target,
-    targetIsServiceAccount: identity.serviceAccounts ? identity.serviceAccounts.has(target) : undefined,
-  };
-}
-
 /** Refuses a call to `operationId` on `target` that the declared identity may not make. */
 export function guardScope(context: ResourceContext, operationId: OperationId, target: string): void {
   if (!context.identity) return;
-  const decision = decideScope(actionOf[operationId], knownFacts(context.identity, target));
+  const decision = decideScope(actionOf[operationId], scopeFactsFromIdentity(context.identity, target));
   if (decision.outcome !== "deny") return;
   // The table speaks with full knowledge; the client knows only the list it was given and what it created.
   const reason =
