@@ -3,7 +3,8 @@ import type { Client } from "openapi-fetch";
 import type { paths } from "./generated/schema.js";
 import { VERSION } from "./generated/version.js";
 import { resolveConfig } from "./config.js";
-import type { ClientOptions, Environment, ResolvedConfig } from "./config.js";
+import type { ClientOptions, ResolvedConfig } from "./config.js";
+import { runtimeEnvironment } from "./environment.js";
 import { ValidationError } from "./errors.js";
 import { safeLogger } from "./logger.js";
 import { createRedactor } from "./redact.js";
@@ -46,10 +47,6 @@ function runsInBrowser(): boolean {
   return typeof scope.window !== "undefined" && typeof scope.document !== "undefined";
 }
 
-function processEnv(): Environment {
-  return (globalThis as { process?: { env?: Environment } }).process?.env ?? {};
-}
-
 /** The token option, read without trusting the options object, for scrubbing the errors of its checks. */
 function tokenOption(options: unknown): string | undefined {
   try {
@@ -66,7 +63,7 @@ function tokenOption(options: unknown): string | undefined {
  */
 function checkedConfig(options: unknown): ResolvedConfig {
   try {
-    return resolveConfig(options, processEnv());
+    return resolveConfig(options, runtimeEnvironment());
   } catch (error) {
     const failure =
       error instanceof ValidationError
@@ -77,9 +74,9 @@ function checkedConfig(options: unknown): ResolvedConfig {
 }
 
 /**
- * Creates a MotherDuck REST API client. Options are checked at once: a bad base URL, an unknown option or a
- * bad value throws a ValidationError here. A missing token is reported by the first call, before anything
- * is sent.
+ * Creates a MotherDuck REST API client. Options are checked at once: no token at all, a bad base URL, an
+ * unknown option or a bad value throws a ValidationError here. The environment is read only for the options
+ * left out; where the runtime will not let it be read (Deno without --allow-env), it counts as empty.
  */
 export function createMotherDuckClient(options: ClientOptions = {}): MotherDuckClient {
   const config = checkedConfig(options);

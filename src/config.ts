@@ -6,8 +6,10 @@ import { consoleLogger, parseLogLevel, readLogger } from "./logger.js";
 import type { Logger } from "./logger.js";
 import { checkMaxRetries, checkTimeoutMs, readFields, unknownKeyIssues } from "./options.js";
 import { MIN_SECRET_LENGTH } from "./redact.js";
+import { environmentReader, permissionHint, readFirst } from "./environment.js";
+import type { Environment, EnvironmentReader } from "./environment.js";
 
-export type { Logger };
+export type { Environment, Logger };
 
 export const DEFAULT_BASE_URL = "https://api.motherduck.com";
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -20,7 +22,7 @@ export type FetchFunction = (input: string, init: RequestInit) => Promise<Respon
 export interface ClientOptions {
   /**
    * The bearer token: a MotherDuck access token. Default: env MOTHERDUCK_TOKEN, then motherduck_token. With
-   * none at all the client is still created, and the first call fails before sending anything.
+   * none at all, createMotherDuckClient throws a ValidationError.
    */
   token?: string;
   /**
@@ -71,7 +73,7 @@ export interface KnownIdentity {
 }
 
 export interface ResolvedConfig {
-  token: string | undefined;
+  token: string;
   baseUrl: string;
   identity: KnownIdentity | undefined;
   timeoutMs: number;
@@ -79,12 +81,6 @@ export interface ResolvedConfig {
   fetch: FetchFunction;
   logger: Logger;
   allowBrowser: boolean;
-}
-
-export type Environment = Record<string, string | undefined>;
-
-function firstSet(...values: (string | undefined)[]): string | undefined {
-  return values.find((v) => v !== undefined && v !== "");
 }
 
 export function isLoopbackHost(hostname: string): boolean {
@@ -117,8 +113,23 @@ export function checkBaseUrl(value: string, path = "baseUrl"): Issue[] {
   return [];
 }
 
-function checkToken(token: unknown): Issue[] {
-  if (token === undefined) return [];
+const TOKEN_VARIABLES = ["MOTHERDUCK_TOKEN", "motherduck_token"];
+const MISSING_TOKEN = "is missing: pass the token option, or set MOTHERDUCK_TOKEN (or motherduck_token)";
+
+/** The issue of a client with no token at all, saying which variables the runtime would not let it read. */
+function missingTokenIssue(env: EnvironmentReader): Issue {
+  const refused = env.refused.filter((name) => TOKEN_VARIABLES.includes(name));
+  const unread = refused.length ? `, which could not be read here${permissionHint(env.refused)}` : "";
+  return { path: "token", message: `${MISSING_TOKEN}${unread}` };
+}
+
+/** Whether an issue is the one of a client created with no token at all. */
+export function isMissingTokenIssue(issue: Issue): boolean {
+  return issue.path === "token" && issue.message.startsWith(MISSING_TOKEN);
+}
+
+function checkToken(token: unknown, env: EnvironmentReader): Issue[] {
+  if (token === undefined) return [missingTokenIssue(env)];
   if (typeof token !== "string") return [{ path: "token", message: "must be a string" }];
   // A JWT is printable ASCII without spaces; anything else would corrupt or split the Authorization header.
   if (!/^[\x21-\x7e]+$/.test(token)) {
@@ -166,30 +177,38 @@ function nullIssues(fields: Record<string, unknown>): Issue[] {
 }
 
 function invalid(issues: Issue[]): ValidationError {
+  // Alone, the missing token reads as one sentence rather than as a list of one.
+  const only = issues.length === 1 ? issues[0]! : undefined;
   return new ValidationError(
     issues,
-    `Invalid client options: ${issues.map((i) => `${i.path} ${i.message}`).join("; ")}`,
+    only && isMissingTokenIssue(only)
+      ? `No MotherDuck token: ${only.message.replace(/^is missing: /, "")}.`
+      : `Invalid client options: ${issues.map((i) => `${i.path} ${i.message}`).join("; ")}`,
   );
 }
 
-/** Resolves and checks the options; throws one ValidationError listing every problem. */
-export function resolveConfig(options: unknown, env: Environment): ResolvedConfig {
+/**
+ * Resolves and checks the options; throws one ValidationError listing every problem. The environment is read
+ * only for what the options leave out.
+ */
+export function resolveConfig(options: unknown, environment: Environment): ResolvedConfig {
   if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw invalid([{ path: "options", message: "must be an object, such as { baseUrl, token }" }]);
   }
   const { fields, issues } = readFields(options, OPTION_NAMES);
   issues.push(...unknownKeyIssues(options, OPTION_NAMES), ...nullIssues(fields));
-  const token = fields.token ?? firstSet(env.MOTHERDUCK_TOKEN, env.motherduck_token);
-  const baseUrl = fields.baseUrl ?? firstSet(env.MOTHERDUCK_API_BASE_URL) ?? DEFAULT_BASE_URL;
+  const env = environmentReader(environment);
+  const token = fields.token ?? readFirst(env, ...TOKEN_VARIABLES);
+  const baseUrl = fields.baseUrl ?? env.read("MOTHERDUCK_API_BASE_URL") ?? DEFAULT_BASE_URL;
   const timeoutMs = fields.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxRetries = fields.maxRetries ?? DEFAULT_MAX_RETRIES;
   const fetchFunction = fields.fetch ?? globalThis.fetch;
   const identity = readIdentity(fields.identity);
-  const level = fields.logger === undefined ? parseLogLevel(env.MOTHERDUCK_REST_LOG) : "warn";
+  const level = fields.logger === undefined ? parseLogLevel(env.read("MOTHERDUCK_REST_LOG")) : "warn";
   const logger = readLogger(fields.logger);
 
   issues.push(
-    ...checkToken(token),
+    ...checkToken(token, env),
     ...(typeof baseUrl === "string" ? checkBaseUrl(baseUrl) : [{ path: "baseUrl", message: "must be a string" }]),
     ...identity.issues,
     ...checkTimeoutMs(timeoutMs),
@@ -206,7 +225,7 @@ export function resolveConfig(options: unknown, env: Environment): ResolvedConfi
   if (issues.length) throw invalid(issues);
 
   return {
-    token: token as string | undefined,
+    token: token as string,
     baseUrl: (baseUrl as string).replace(/\/+$/, ""),
     identity: identity.identity,
     timeoutMs: timeoutMs as number,

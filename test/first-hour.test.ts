@@ -21,17 +21,9 @@ import type {
 import { closedPort } from "./helpers/closed-port.js";
 import { useEmulator } from "./helpers/emulator.js";
 import { inTurn, tokenReply, useRecordingServer } from "./helpers/recording-server.js";
+import { thrown } from "./helpers/thrown.js";
 
 const BEARER = "md-test-bearer-0123456789";
-
-function thrown(make: () => unknown): unknown {
-  try {
-    make();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-}
 
 describe("unknown options are refused, with the nearest right name", () => {
   const cases: Array<[Record<string, unknown>, string, string | undefined]> = [

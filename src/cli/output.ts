@@ -11,6 +11,7 @@ import {
   TokenScopeError,
   ValidationError,
 } from "../errors.js";
+import { isMissingTokenIssue } from "../config.js";
 import { UsageError } from "./args.js";
 import { line } from "../printable.js";
 import { table } from "./table.js";
@@ -71,7 +72,7 @@ export type IssuePaths = Record<string, string>;
 
 /** One issue of a ValidationError, in the CLI's words. */
 export function issueInCliWords(issue: { path: string; message: string }, paths: IssuePaths = {}): string {
-  if (issue.path === "token" && /^no MotherDuck token/.test(issue.message)) {
+  if (isMissingTokenIssue(issue)) {
     return "no MotherDuck token: set the environment variable MOTHERDUCK_TOKEN (or motherduck_token) to your token";
   }
   return line`${paths[issue.path] ?? WHERE[issue.path] ?? issue.path} ${issue.message}`;

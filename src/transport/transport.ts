@@ -5,7 +5,7 @@ import type { FetchFunction } from "../config.js";
 import type { Logger } from "../logger.js";
 import { scrubbedCause } from "../redact.js";
 import type { Redactor } from "../redact.js";
-import { ConnectionError, MESSAGE_LENGTH, ResponseShapeError, TimeoutError, ValidationError } from "../errors.js";
+import { ConnectionError, MESSAGE_LENGTH, ResponseShapeError, TimeoutError } from "../errors.js";
 import { snippet } from "../printable.js";
 import { sleep, throwIfAborted, untilAborted } from "./abort.js";
 import { PlainRequest } from "./request.js";
@@ -21,7 +21,7 @@ import {
 import type { FailureKind } from "./retry.js";
 
 export interface TransportConfig {
-  token: string | undefined;
+  token: string;
   userAgent: string;
   timeoutMs: number;
   maxRetries: number;
@@ -76,7 +76,7 @@ export function createTransport(config: TransportConfig) {
   const { token, logger, redact } = config;
   const trustedFetch = config.fetch === globalThis.fetch;
   const fetchFunction = config.fetch;
-  const authorization = token === undefined ? undefined : `Bearer ${token}`;
+  const authorization = `Bearer ${token}`;
 
   async function attemptOnce(request: PlainRequest, attempt: number): Promise<Attempt> {
     const callerSignal = request.signal;
@@ -194,14 +194,6 @@ export function createTransport(config: TransportConfig) {
   return async function transport(input: PlainRequest | Request | string, init?: RequestInit): Promise<Response> {
     // openapi-fetch hands over a PlainRequest; only a middleware's replacement needs converting.
     const request = input instanceof PlainRequest ? input : await toPlainRequest(input, init);
-    if (authorization === undefined) {
-      throw new ValidationError([
-        {
-          path: "token",
-          message: "no MotherDuck token: pass the token option, or set MOTHERDUCK_TOKEN (or motherduck_token)",
-        },
-      ]);
-    }
     request.headers.set("authorization", authorization);
     request.headers.set("user-agent", config.userAgent);
     if (!request.headers.has("accept")) request.headers.set("accept", "application/json");
