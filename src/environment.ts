@@ -41,7 +41,7 @@ export function readFirst(reader: EnvironmentReader, ...names: string[]): string
 
 /** How Deno grants the variables whose reads were refused; empty when none was. */
 export function permissionHint(refused: readonly string[]): string {
-  return refused.length ? ` (Deno grants it with --allow-env=${refused.join(",")})` : "";
+  return refused.length ? ` (Deno grants access with --allow-env=${refused.join(",")})` : "";
 }
 
 /** The runtime's environment: `process.env` where there is one (Node, Bun, Deno), else none (Workers). */

@@ -158,7 +158,7 @@ describe("an environment the runtime will not let the client read (Deno without 
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).message).toBe(
       "No MotherDuck token: pass the token option, or set MOTHERDUCK_TOKEN (or motherduck_token), which could " +
-        "not be read here (Deno grants it with --allow-env=MOTHERDUCK_TOKEN,motherduck_token).",
+        "not be read here (Deno grants access with --allow-env=MOTHERDUCK_TOKEN,motherduck_token).",
     );
   });
 

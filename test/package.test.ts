@@ -9,6 +9,7 @@ import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMotherDuckClient } from "../src/index.js";
 import { startEmulator } from "../src/emulator/index.js";
+import { packInto } from "./helpers/packed.js";
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, "..");
@@ -29,7 +30,7 @@ beforeAll(async () => {
   // A fresh `npm init -y` project: CommonJS by default, as a new user's is.
   project = await mkdtemp(join(tmpdir(), "motherduck-rest-consumer-"));
   await run("npm", ["init", "-y"], { cwd: project });
-  await run("npm", ["pack", "--silent", "--pack-destination", project], { cwd: root, timeout: 120_000 });
+  await packInto(project);
   // The README's own install line for a tarball in the project, run as written.
   const install = readmeBlock("Install", "sh")
     .split("\n")
