@@ -6,7 +6,7 @@ import { consoleLogger, parseLogLevel, readLogger } from "./logger.js";
 import type { Logger } from "./logger.js";
 import { checkMaxRetries, checkTimeoutMs, readFields, unknownKeyIssues } from "./options.js";
 import { MIN_SECRET_LENGTH } from "./redact.js";
-import { environmentReader, permissionHint, readFirst } from "./environment.js";
+import { environmentReader } from "./environment.js";
 import type { Environment, EnvironmentReader } from "./environment.js";
 
 export type { Environment, Logger };
@@ -113,14 +113,17 @@ export function checkBaseUrl(value: string, path = "baseUrl"): Issue[] {
   return [];
 }
 
-const TOKEN_VARIABLES = ["MOTHERDUCK_TOKEN", "motherduck_token"];
 const MISSING_TOKEN = "is missing: pass the token option, or set MOTHERDUCK_TOKEN (or motherduck_token)";
 
-/** The issue of a client with no token at all, saying which variables the runtime would not let it read. */
-function missingTokenIssue(env: EnvironmentReader): Issue {
-  const refused = env.refused.filter((name) => TOKEN_VARIABLES.includes(name));
-  const unread = refused.length ? `, which could not be read here${permissionHint(env.refused)}` : "";
-  return { path: "token", message: `${MISSING_TOKEN}${unread}` };
+/**
+ * The issue of a client with no token at all. When the runtime would not let the client read the token's
+ * variable, it says so, and names every variable Deno's --allow-env would have to grant.
+ */
+function missingTokenIssue({ refused }: EnvironmentReader): Issue {
+  const unread = refused.includes("MOTHERDUCK_TOKEN")
+    ? `, which could not be read here (Deno grants access with --allow-env=${refused.join(",")})`
+    : "";
+  return { path: "token", message: MISSING_TOKEN + unread };
 }
 
 /** Whether an issue is the one of a client created with no token at all. */
@@ -198,7 +201,7 @@ export function resolveConfig(options: unknown, environment: Environment): Resol
   const { fields, issues } = readFields(options, OPTION_NAMES);
   issues.push(...unknownKeyIssues(options, OPTION_NAMES), ...nullIssues(fields));
   const env = environmentReader(environment);
-  const token = fields.token ?? readFirst(env, ...TOKEN_VARIABLES);
+  const token = fields.token ?? env.read("MOTHERDUCK_TOKEN") ?? env.read("motherduck_token");
   const baseUrl = fields.baseUrl ?? env.read("MOTHERDUCK_API_BASE_URL") ?? DEFAULT_BASE_URL;
   const timeoutMs = fields.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxRetries = fields.maxRetries ?? DEFAULT_MAX_RETRIES;

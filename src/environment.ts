@@ -9,7 +9,7 @@ export type Environment = Record<string, string | undefined>;
 export interface EnvironmentReader {
   /** The variable's value; undefined when it is unset, empty, or the runtime would not let it be read. */
   read(name: string): string | undefined;
-  /** The variables whose reads were refused, each once, in the order they were tried. */
+  /** The variables whose reads were refused, in the order they were tried. */
   readonly refused: readonly string[];
 }
 
@@ -22,26 +22,12 @@ export function environmentReader(env: Environment): EnvironmentReader {
         return typeof value === "string" && value !== "" ? value : undefined;
       } catch {
         // Deno's NotCapable (PermissionDenied before 2.0), or any other refusal: the same as unset.
-        if (!refused.includes(name)) refused.push(name);
+        refused.push(name);
         return undefined;
       }
     },
     refused,
   };
-}
-
-/** The first of the named variables that is set, read in order and no further than needed. */
-export function readFirst(reader: EnvironmentReader, ...names: string[]): string | undefined {
-  for (const name of names) {
-    const value = reader.read(name);
-    if (value !== undefined) return value;
-  }
-  return undefined;
-}
-
-/** How Deno grants the variables whose reads were refused; empty when none was. */
-export function permissionHint(refused: readonly string[]): string {
-  return refused.length ? ` (Deno grants access with --allow-env=${refused.join(",")})` : "";
 }
 
 /** The runtime's environment: `process.env` where there is one (Node, Bun, Deno), else none (Workers). */

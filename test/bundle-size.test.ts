@@ -6,22 +6,22 @@ import { existsSync } from "node:fs";
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { BUNDLE_CEILING_BYTES, bundleSizes } from "../scripts/bundle-size.js";
+import { withDistAlone } from "./helpers/packed.js";
 
 const root = join(import.meta.dirname, "..");
 const CEILING_BYTES = BUNDLE_CEILING_BYTES;
 
 describe("bundle size", () => {
-  beforeAll(async () => {
-    if (!existsSync(join(root, "dist/index.js")))
-      await promisify(execFile)("npm", ["run", "-s", "build"], { cwd: root });
-  }, 120_000);
-
   it(`an app that creates one token stays under ${CEILING_BYTES} bytes gzipped`, async () => {
-    const { app, openapiFetch } = await bundleSizes();
+    const { app, openapiFetch } = await withDistAlone(async () => {
+      if (!existsSync(join(root, "dist/index.js")))
+        await promisify(execFile)("npm", ["run", "-s", "build"], { cwd: root });
+      return bundleSizes();
+    });
     console.log(`one-token app: ${app} bytes gzipped; openapi-fetch alone: ${openapiFetch} bytes`);
     expect(openapiFetch).toBeLessThan(app);
     expect(app).toBeLessThanOrEqual(CEILING_BYTES);
-  });
+  }, 300_000);
 });

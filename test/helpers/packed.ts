@@ -1,6 +1,6 @@
 // The package as users get it: `npm pack` of the repository, installed into a project outside it. Packing
-// rebuilds dist/ (prepack), so test files that pack at the same time take turns: one rebuild must not delete
-// the files another is putting in its tarball.
+// rebuilds dist/ (prepack), so test files that pack or read dist/ take turns: one rebuild must not delete the
+// files another is putting in its tarball or measuring.
 import { execFile } from "node:child_process";
 import { mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -22,8 +22,8 @@ async function lockAge(): Promise<number | undefined> {
   }
 }
 
-/** Runs `task` while no other test process is packing. */
-async function whilePackingAlone<T>(task: () => Promise<T>): Promise<T> {
+/** Runs `task` while no other test process is packing or reading dist/. */
+export async function withDistAlone<T>(task: () => Promise<T>): Promise<T> {
   await mkdir(join(LOCK, ".."), { recursive: true });
   const deadline = Date.now() + LOCK_WAIT_MS;
   for (;;) {
@@ -46,7 +46,7 @@ async function whilePackingAlone<T>(task: () => Promise<T>): Promise<T> {
 
 /** Packs the repository into `destination`; resolves to the tarball's file name. */
 export async function packInto(destination: string): Promise<string> {
-  await whilePackingAlone(() =>
+  await withDistAlone(() =>
     run("npm", ["pack", "--silent", "--pack-destination", destination], { cwd: root, timeout: 180_000 }),
   );
   const tarball = (await readdir(destination)).find((name) => /^motherduck-rest-.+\.tgz$/.test(name));
