@@ -1,5 +1,7 @@
 // The size an app pays for this package: an app that creates one token, bundled by esbuild, minified and
-// gzipped, next to the same for openapi-fetch alone. Sizes are deterministic for a given build.
+// gzipped, next to the same for openapi-fetch alone (our transport) and for Octokit's core with its retry and
+// paging plugins (the peer with the same features, without validation, scope guards or redaction). Every
+// app is built with the same settings in the same run. Sizes are deterministic for a given build.
 import { gzipSync } from "node:zlib";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -41,15 +43,27 @@ async function gzippedBundle(contents: string): Promise<number> {
   return gzipSync(result.outputFiles[0]!.contents, { level: 9 }).length;
 }
 
-/** Bytes, gzipped, of the one-token app built from dist/ (build first), and of openapi-fetch alone. */
-export async function bundleSizes(): Promise<{ app: number; openapiFetch: number }> {
+/** An app that creates one repository with Octokit's core, retrying and paging as ours does. */
+const OCTOKIT_APP = `import { Octokit } from "@octokit/core";
+   import { retry } from "@octokit/plugin-retry";
+   import { paginateRest } from "@octokit/plugin-paginate-rest";
+   const GitHub = Octokit.plugin(retry, paginateRest);
+   const { data } = await new GitHub({ auth: process.env.GITHUB_TOKEN }).request("POST /user/repos", { name: "ci" });
+   console.log(data.id);`;
+
+/**
+ * Bytes, gzipped, of the one-token app built from dist/ (build first), of openapi-fetch alone, and of the
+ * same app written with Octokit.
+ */
+export async function bundleSizes(): Promise<{ app: number; openapiFetch: number; octokit: number }> {
   const app = await gzippedBundle(ONE_TOKEN_APP("motherduck-rest"));
   const openapiFetch = await gzippedBundle(
     `import createClient from "openapi-fetch";
      const { data } = await createClient({ baseUrl: "https://api.motherduck.com" }).POST("/v1/users/svc_etl/tokens", { body: { name: "ci" } });
      console.log(data);`,
   );
-  return { app, openapiFetch };
+  const octokit = await gzippedBundle(OCTOKIT_APP);
+  return { app, openapiFetch, octokit };
 }
 
 /**
