@@ -68,16 +68,30 @@ export async function bundleSizes(): Promise<{ app: number; openapiFetch: number
 
 /**
  * Where the one-token app's bytes come from: the same app bundled from the sources, minified, with each
- * source file's share of the output (before gzip), largest first.
+ * source file's share of the output before gzip, and what gzip charges for it: how much smaller the gzipped
+ * bundle is without that file's bytes. The two differ a lot: the generated rules are an eighth of the
+ * minified bytes but repeat themselves, so gzip charges them far less than unique code and messages.
+ * Largest gzip charge first.
  */
-export async function bundleBreakdown(): Promise<Array<{ file: string; bytes: number }>> {
+export async function bundleBreakdown(): Promise<Array<{ file: string; bytes: number; gzipBytes: number }>> {
   const result = await bundleApp(ONE_TOKEN_APP("./src/index.ts"), "ts");
-  const output = Object.values(result.metafile.outputs)[0]!;
-  return Object.entries(output.inputs)
-    .map(([file, { bytesInOutput }]) => ({
+  const code = result.outputFiles[0]!.contents;
+  const gzipped = (bytes: Uint8Array) => gzipSync(bytes, { level: 9 }).length;
+  const whole = gzipped(code);
+  // esbuild lists a bundle's inputs in the order their code appears in it, so each file's bytes are a slice.
+  let offset = 0;
+  const parts = [];
+  for (const [file, { bytesInOutput }] of Object.entries(Object.values(result.metafile.outputs)[0]!.inputs)) {
+    if (bytesInOutput === 0) continue;
+    const without = new Uint8Array(code.length - bytesInOutput);
+    without.set(code.subarray(0, offset));
+    without.set(code.subarray(offset + bytesInOutput), offset);
+    parts.push({
       file: file.replace(/^node_modules\/([^/]+)\/.*$/, "$1"),
       bytes: bytesInOutput,
-    }))
-    .filter(({ bytes }) => bytes > 0)
-    .sort((a, b) => b.bytes - a.bytes);
+      gzipBytes: whole - gzipped(without),
+    });
+    offset += bytesInOutput;
+  }
+  return parts.sort((a, b) => b.gzipBytes - a.gzipBytes);
 }
