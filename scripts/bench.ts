@@ -57,6 +57,12 @@ const BUDGETS = {
     limit: BUNDLE_BUDGET_BYTES,
     show: (bytes: number) => `${(bytes / 1024).toFixed(2)} KB`,
   },
+  bundleVsOctokit: {
+    what: "one-token app bundle vs Octokit's, gzipped",
+    bound: "at most",
+    limit: 1,
+    show: (r: number) => `${r.toFixed(2)}x`,
+  },
   coldImport: {
     what: 'cold import() vs import("openapi-fetch")',
     bound: "at most",
@@ -244,18 +250,22 @@ async function throughput(calls: Record<string, Call>) {
 
 async function bundle() {
   heading("Bundle: an app that creates one token, esbuild --minify, gzip -9");
-  const { app, openapiFetch } = await bundleSizes();
+  const { app, openapiFetch, octokit } = await bundleSizes();
   line("openapi-fetch alone", `${(openapiFetch / 1024).toFixed(2)} KB`, "1.00x");
+  line("Octokit core + retry + paginate-rest", `${(octokit / 1024).toFixed(2)} KB`, ratio(octokit, openapiFetch));
   line(
     "motherduck-rest",
     `${(app / 1024).toFixed(2)} KB`,
     `${ratio(app, openapiFetch)}  ${judge(BUDGETS.bundle, app)}`,
   );
+  line("motherduck-rest vs Octokit", "", `${ratio(app, octokit)}  ${judge(BUDGETS.bundleVsOctokit, app / octokit)}`);
   const parts = await bundleBreakdown();
   const total = parts.reduce((sum, part) => sum + part.bytes, 0);
-  console.log(`  where the bytes come from (minified, before gzip; ${total} bytes in all):`);
-  for (const { file, bytes } of parts.slice(0, 12))
-    line(`    ${file}`, `${bytes} B`, `${((bytes / total) * 100).toFixed(0)}%`);
+  console.log(
+    `  where the bytes come from (what gzip charges for each file, and its minified bytes of ${total} in all):`,
+  );
+  for (const { file, bytes, gzipBytes } of parts.slice(0, 12))
+    line(`    ${file}`, `${gzipBytes} B gz`, `${bytes} B minified (${((bytes / total) * 100).toFixed(0)}%)`);
 }
 
 async function coldImport() {

@@ -43,6 +43,58 @@ function sourceProperties(file: string, name: string): Map<string, string> {
   return properties;
 }
 
+/** The text of each member section of a TypeDoc page, tags stripped, by the member's anchor id. */
+function memberTexts(html: string): Map<string, string> {
+  const texts = new Map<string, string>();
+  for (const section of html.split('<section class="tsd-panel tsd-member">').slice(1)) {
+    const id = /<h3 class="tsd-anchor-link" id="([^"]+)"/.exec(section)?.[1];
+    const text = section.split("</section>")[0]!.replace(/<[^>]+>/g, " ");
+    if (id)
+      texts.set(
+        id,
+        text
+          .replace(/&#39;/g, "'")
+          .replace(/&quot;/g, '"')
+          .replace(/\s+/g, " "),
+      );
+  }
+  return texts;
+}
+
+/** Each field of a type alias of src/types.ts, with the first words of its spec description ("" for none). */
+function specFields(program: ts.Program, name: string): Map<string, string> {
+  const checker = program.getTypeChecker();
+  const declaration = program
+    .getSourceFile(join(root, "src/types.ts"))!
+    .statements.find((s): s is ts.TypeAliasDeclaration => ts.isTypeAliasDeclaration(s) && s.name.text === name)!;
+  const fields = new Map<string, string>();
+  for (const property of checker.getTypeAtLocation(declaration).getProperties()) {
+    const description = property.getJsDocTags(checker).find((tag) => tag.name === "description");
+    const words = description ? ts.displayPartsToString(description.text).replace(/[`*]/g, "").split(/\s+/) : [];
+    fields.set(property.name, words.slice(0, 6).join(" "));
+  }
+  return fields;
+}
+
+/** The body and result types the calls take and return. */
+const SHAPES = [
+  "CreateTokenBody",
+  "RotateTokenBody",
+  "Token",
+  "TokenInfo",
+  "ServiceAccount",
+  "DeletedUser",
+  "User",
+  "UsersPage",
+  "UsersListQuery",
+  "DucklingConfig",
+  "SetDucklingConfigBody",
+  "ActiveAccount",
+  "ActiveDuckling",
+  "CreateEmbedSessionBody",
+  "EmbedSession",
+];
+
 beforeAll(async () => {
   out = await mkdtemp(join(tmpdir(), "motherduck-rest-library-docs-"));
   const { stdout, stderr } = await promisify(execFile)("npm", ["run", "-s", "docs:lib", "--", "--out", out], {
@@ -96,6 +148,32 @@ describe("the library reference", () => {
     }
     expect(await page("interfaces/index.TokensResource.html")).toMatch(/Creates an access token/);
   });
+
+  it("shows every field of each body and result type, with the spec's description", async () => {
+    const program = ts.createProgram([join(root, "src/types.ts")], { noEmit: true, strict: true });
+    let described = 0;
+    for (const name of SHAPES) {
+      const html = await page(`interfaces/index.${name}.html`);
+      expect(html, name).toContain(`Interface ${name}`);
+      expect(html, name).not.toContain('["content"]');
+      const members = memberTexts(html);
+      const fields = specFields(program, name);
+      expect(fields.size, name).toBeGreaterThan(0);
+      for (const [field, firstWords] of fields) {
+        const shown = members.get(field.toLowerCase());
+        expect(shown, `${name}.${field}`).toBeDefined();
+        if (firstWords) {
+          expect(shown, `${name}.${field}`).toContain(firstWords);
+          described++;
+        }
+      }
+    }
+    // The spec describes most fields; each of those descriptions is on the page.
+    expect(described).toBeGreaterThanOrEqual(20);
+    const createToken = memberTexts(await page("interfaces/index.CreateTokenBody.html"));
+    expect([...createToken.keys()].sort()).toEqual(["description", "name", "token_type", "ttl"]);
+    expect(createToken.get("ttl")).toContain("token expiration in seconds");
+  }, 60_000);
 
   it("covers the emulator entry point: startEmulator and the Emulator it returns", async () => {
     expect(await page("functions/emulator.startEmulator.html")).toContain("Starts a local MotherDuck REST API");

@@ -38,6 +38,26 @@ describe("not", () => {
   });
 });
 
+describe("maxLength: code points, not UTF-16 units", () => {
+  const nameIssues = (name: string) =>
+    checkRequest(createToken, { path: { username: "svc" }, body: { name } }, "reject");
+  const max = createToken.body.properties.name.maxLength;
+
+  it("counts a surrogate pair as one character and a lone surrogate as one", () => {
+    for (const last of ["🦆", "\ud800", "\udfff", "a"]) {
+      expect(nameIssues("a".repeat(max - 1) + last), JSON.stringify(last)).toEqual([]);
+      expect(nameIssues("a".repeat(max) + last), JSON.stringify(last)).toEqual([
+        { path: "body.name", message: `must be at most ${max} characters long` },
+      ]);
+    }
+    expect(nameIssues("🦆".repeat(max))).toEqual([]);
+    expect(nameIssues("\ud800".repeat(max))).toEqual([]);
+    expect(nameIssues("\ud800".repeat(max + 1))).toHaveLength(1);
+    // a low surrogate then a high one are two lone surrogates; the high one pairs with the low one after it
+    expect(nameIssues("\udc00\ud800\udc00".padStart(max + 1, "a"))).toEqual([]);
+  });
+});
+
 describe("x-max-json-bytes: UTF-8 bytes of compact JSON", () => {
   /** An array of resources whose compact JSON is exactly `bytes` long, padded with a character of `width` bytes. */
   function resourcesOf(bytes: number, char: string) {
