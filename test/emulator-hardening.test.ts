@@ -1,13 +1,13 @@
 // The emulator refuses what MotherDuck refuses, over real HTTP on loopback: altered tokens, bodies that are
 // not declared JSON, read-scaling tokens before their body is looked at; it survives a failing test hook and
 // tags every answer with a request id.
-import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NotFoundError, PermissionDeniedError, createMotherDuckClient } from "../src/index.js";
 import { startEmulator } from "../src/emulator/index.js";
 import type { Emulator, Exchange } from "../src/emulator/index.js";
 import { READ_SCALING } from "./helpers/rules.js";
+import { runTsChild } from "./helpers/child.js";
 
 let emulator: Emulator;
 const exchanges: Exchange[] = [];
@@ -122,22 +122,7 @@ describe("S4 before the body (#11 item 12)", () => {
 
 describe("a failing onExchange hook (#11 item 13)", () => {
   const child = join(import.meta.dirname, "helpers/failing-hook-child.ts");
-
-  function run(mode: "throw" | "reject"): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-      const process_ = spawn(process.execPath, ["--import", "tsx", child, mode], {
-        env: { PATH: process.env.PATH ?? "" },
-        stdio: ["ignore", "pipe", "pipe"],
-        timeout: 20_000,
-      });
-      let stdout = "";
-      let stderr = "";
-      process_.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-      process_.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-      process_.on("error", reject);
-      process_.on("close", (code) => resolve({ code, stdout, stderr }));
-    });
-  }
+  const run = (mode: "throw" | "reject") => runTsChild(child, [mode]);
 
   it.each(["throw", "reject"] as const)(
     "when it %ss, every request is still answered, the failure is reported once on stderr, and the process lives",

@@ -1,0 +1,86 @@
+// Hardening, round three, item 1: a server whose pages carry huge ids or page tokens cannot exhaust the
+// client's memory. The walk runs in a child process with a small heap, so a walk that keeps what it was sent
+// fails this test with V8's crash instead of taking the test runner down.
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ResponseShapeError, createMotherDuckClient } from "../src/index.js";
+import { MAX_PAGE_TOKEN_LENGTH } from "../src/resources/paging.js";
+import { runTsChild } from "./helpers/child.js";
+import { useRecordingServer } from "./helpers/recording-server.js";
+import type { RecordedRequest, Reply } from "./helpers/recording-server.js";
+
+const MIB = 1 << 20;
+const HEAP_MIB = 64;
+const PAGES = 120;
+const server = useRecordingServer();
+
+/** The page number a request asks for: 1 without a page token, else the number the token starts with. */
+const pageOf = (request: RecordedRequest) => Number(/[?&]page_token=(\d+)/.exec(request.rawPath)?.[1] ?? 1);
+
+/** Pages of one new user each, whose id is `idLength` long, linked by page tokens `tokenLength` long. */
+function pages(idLength: number, tokenLength: number, last = PAGES) {
+  return (request: RecordedRequest): Reply => {
+    const page = pageOf(request);
+    return {
+      body: {
+        users: [{ id: `${page}-`.padEnd(idLength, "i"), username: `user_${page}` }],
+        next_page_token: page < last ? `${page + 1}-`.padEnd(tokenLength, "t") : null,
+      },
+    };
+  };
+}
+
+async function walkInSmallHeap() {
+  const child = join(import.meta.dirname, "helpers/paging-walk-child.ts");
+  const result = await runTsChild(child, [server.url], {
+    nodeFlags: [`--max-old-space-size=${HEAP_MIB}`],
+    timeoutMs: 60_000,
+  });
+  return { ...result, stderr: result.stderr.slice(-2000) };
+}
+
+describe("#1 paging memory is bounded", () => {
+  it(`${PAGES} pages of one user with a 1 MiB id each walk through a ${HEAP_MIB} MiB heap`, async () => {
+    server.reply(pages(MIB, 8));
+    const { code, stdout, stderr } = await walkInSmallHeap();
+    expect(code, stderr).toBe(0);
+    expect(JSON.parse(stdout)).toEqual({ users: PAGES });
+    expect(server.requests).toHaveLength(PAGES);
+  }, 90_000);
+
+  it("a 1 MiB page token ends the walk with a ResponseShapeError; it is never sent", async () => {
+    server.reply(pages(8, MIB));
+    const { code, stdout, stderr } = await walkInSmallHeap();
+    expect(code, stderr).toBe(0);
+    const result = JSON.parse(stdout) as { users: number; name: string; message: string };
+    expect(result).toMatchObject({ users: 1, name: "ResponseShapeError" });
+    expect(result.message).toContain(`longer than ${MAX_PAGE_TOKEN_LENGTH} characters`);
+    expect(server.requests).toHaveLength(1);
+  }, 90_000);
+
+  it(`a page token of exactly ${MAX_PAGE_TOKEN_LENGTH} characters is followed; one more is refused`, async () => {
+    const md = createMotherDuckClient({ token: "mdtok_paging_walk_test_token", baseUrl: server.url, logger: {} });
+    server.reply(pages(8, MAX_PAGE_TOKEN_LENGTH, 3));
+    expect((await md.users.list()).map((u) => u.username)).toEqual(["user_1", "user_2", "user_3"]);
+    server.reply(pages(8, MAX_PAGE_TOKEN_LENGTH + 1, 3));
+    const error = await md.users.list().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ResponseShapeError);
+    expect((error as ResponseShapeError).issues[0]!.path).toBe("response.next_page_token");
+  });
+
+  it("repeats are still dropped and cycles still stopped when ids and tokens are long", async () => {
+    const md = createMotherDuckClient({ token: "mdtok_paging_walk_test_token", baseUrl: server.url, logger: {} });
+    const longId = "same-user-".padEnd(10_000, "x");
+    const longToken = "2-".padEnd(MAX_PAGE_TOKEN_LENGTH, "t");
+    // Page 1 and page 2 both hold the same long-id user; page 2 points back at itself.
+    server.reply(() => ({ body: { users: [{ id: longId, username: "same" }], next_page_token: longToken } }));
+    const seen: string[] = [];
+    const error = await (async () => {
+      for await (const user of md.users.iterate()) seen.push(user.username);
+    })().catch((e: unknown) => e);
+    expect(seen).toEqual(["same"]);
+    expect(error).toBeInstanceOf(ResponseShapeError);
+    expect((error as Error).message).toMatch(/repeats a page token/);
+    expect(server.requests).toHaveLength(2);
+  });
+});
