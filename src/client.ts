@@ -95,6 +95,7 @@ export function createMotherDuckClient(options: ClientOptions = {}): MotherDuckC
   const logger = safeLogger(config.logger, redact);
   const transport = createTransport({
     token: config.token,
+    baseUrl: config.baseUrl,
     userAgent: `motherduck-rest/${VERSION}`,
     timeoutMs: config.timeoutMs,
     maxRetries: config.maxRetries,

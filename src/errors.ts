@@ -278,7 +278,7 @@ function readableText(response: ErrorResponse, redact: Redactor): string {
   const contentType = response.headers.get("content-type") ?? "";
   if (contentType.includes("html") || text.startsWith("<")) {
     const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
-    return `an HTML page${title ? ` ("${title}")` : ""} instead of a JSON error`;
+    return `an HTML page${title ? ` ("${serverText(title, redact, MESSAGE_LENGTH)}")` : ""} instead of a JSON error`;
   }
   return serverText(text.replace(/\s+/g, " "), redact, SNIPPET_LENGTH);
 }

@@ -20,10 +20,11 @@ export interface DivesResource {
    * Dive's declared shares; `initial_state` is a plain JSON object (at most 64 KiB). Bytes are UTF-8, as
    * MotherDuck counts them.
    *
-   * The session is a credential: the client adds it to its redactor, so it never appears in an error or a log
-   * line, and a failed mint is never retried except after a 429 (nothing was minted then). Creating embed
-   * sessions needs a privilege the Admin preset holds, so the server decides (S4 still refuses read-scaling
-   * tokens).
+   * A session an iframe cannot carry (shorter than 8 characters, not well-formed UTF-16, or holding white space
+   * or control characters) is a ResponseShapeError, never a success. The session is a credential: the client
+   * adds it to its redactor, so it never appears in an error or a log line, and a failed mint is never retried
+   * except after a 429 (nothing was minted then). Creating embed sessions needs a privilege the Admin preset
+   * holds, so the server decides (S4 still refuses read-scaling tokens).
    *
    * @throws ValidationError when the Dive id or the body breaks these rules (nothing is sent)
    */
@@ -52,6 +53,21 @@ function embedBodyIssues(body: Partial<CreateEmbedSessionBody> | undefined): Iss
   return issues;
 }
 
+// Well-formed and printable: no white space, control, format or private-use character, no lone surrogate.
+const CARRIED_BY_AN_IFRAME = /^[^\s\p{C}]*$/u;
+
+/**
+ * Why a minted session is unusable, or undefined: an iframe must carry it in its URL, and the redactor must be
+ * able to keep it out of messages by value. The session itself is never part of the answer.
+ */
+function sessionProblem(session: string): string | undefined {
+  if (session.length < MIN_SECRET_LENGTH) return `is shorter than ${MIN_SECRET_LENGTH} characters`;
+  if (!CARRIED_BY_AN_IFRAME.test(session)) {
+    return "is not usable in an iframe: it holds white space, a control character or broken UTF-16";
+  }
+  return undefined;
+}
+
 /** The body as sent: a deprecated `session_hint` travels as `session_name`, as MotherDuck's own provider sends it. */
 function bodyToSend(body: CreateEmbedSessionBody): CreateEmbedSessionBody {
   if (body.session_hint === undefined || body.session_name !== undefined) return body;
@@ -74,12 +90,8 @@ export function createDivesResource(context: ResourceContext): DivesResource {
         );
       }
       const session = await send<EmbedSession>(context, OPERATION, { ...input, body: sent }, options);
-      if (session.session.length < MIN_SECRET_LENGTH) {
-        // An empty or tiny session cannot work, and could not be kept out of messages by value either.
-        throw new ResponseShapeError([
-          { path: "response.session", message: `is shorter than ${MIN_SECRET_LENGTH} characters` },
-        ]);
-      }
+      const unusable = sessionProblem(session.session);
+      if (unusable) throw new ResponseShapeError([{ path: "response.session", message: unusable }]);
       context.redact.remember(session.session);
       return session;
     },

@@ -9,6 +9,7 @@ import { ConnectionError, MESSAGE_LENGTH, ResponseShapeError, TimeoutError, Vali
 import { snippet } from "../printable.js";
 import { sleep, throwIfAborted, untilAborted } from "./abort.js";
 import { PlainRequest } from "./request.js";
+import { destinationOf, outsideDestination } from "./destination.js";
 import { ERROR_BODY_LIMIT, SUCCESS_BODY_LIMIT, decodeBody, readBodyWithin } from "./body.js";
 import {
   backoffMs,
@@ -22,6 +23,8 @@ import type { FailureKind } from "./retry.js";
 
 export interface TransportConfig {
   token: string | undefined;
+  /** Every request must stay under this URL's origin and path. */
+  baseUrl: string;
   userAgent: string;
   timeoutMs: number;
   maxRetries: number;
@@ -77,6 +80,7 @@ export function createTransport(config: TransportConfig) {
   const trustedFetch = config.fetch === globalThis.fetch;
   const fetchFunction = config.fetch;
   const authorization = token === undefined ? undefined : `Bearer ${token}`;
+  const destination = destinationOf(config.baseUrl);
 
   async function attemptOnce(request: PlainRequest, attempt: number): Promise<Attempt> {
     const callerSignal = request.signal;
@@ -202,6 +206,8 @@ export function createTransport(config: TransportConfig) {
         },
       ]);
     }
+    const outside = outsideDestination(request.url, destination);
+    if (outside !== undefined) throw new ValidationError([{ path: "url", message: redact(outside) }]);
     request.headers.set("authorization", authorization);
     request.headers.set("user-agent", config.userAgent);
     if (!request.headers.has("accept")) request.headers.set("accept", "application/json");
