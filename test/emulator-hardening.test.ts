@@ -1,11 +1,13 @@
 // The emulator refuses what MotherDuck refuses, over real HTTP on loopback: altered tokens, bodies that are
 // not declared JSON, read-scaling tokens before their body is looked at; it survives a failing test hook and
 // tags every answer with a request id.
+import { Agent, request } from "node:http";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NotFoundError, PermissionDeniedError, createMotherDuckClient } from "../src/index.js";
 import { startEmulator } from "../src/emulator/index.js";
 import type { Emulator, Exchange } from "../src/emulator/index.js";
+import { ERROR_BODY_LIMIT } from "../src/transport/body.js";
 import { READ_SCALING } from "./helpers/rules.js";
 import { runTsChild } from "./helpers/child.js";
 
@@ -117,6 +119,43 @@ describe("S4 before the body (#11 item 12)", () => {
       expect(response.status, body).toBe(403);
       expect(await response.json()).toMatchObject({ code: "FORBIDDEN", message: expect.stringMatching(/S4/) });
     }
+  });
+});
+
+describe("an oversized body on a keep-alive connection (#17 item 3)", () => {
+  /** One request through `agent`, its answer read to the end; a connection error rejects. */
+  function send(agent: Agent, method: string, path: string, body?: string | Buffer) {
+    return new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => {
+      const headers = {
+        ...bearer(emulator.adminToken),
+        ...(body !== undefined && { "content-type": "application/json", "content-length": Buffer.byteLength(body) }),
+      };
+      const sent = request(`${emulator.url}${path}`, { method, agent, headers, timeout: 10_000 }, (response) => {
+        response.resume();
+        response.on("end", () => resolve({ status: response.statusCode!, connection: response.headers.connection }));
+      });
+      sent.on("timeout", () => sent.destroy(new Error("no answer within 10 s")));
+      sent.on("error", reject);
+      sent.end(body);
+    });
+  }
+
+  it("is refused with Connection: close, so the next requests on the pool are answered, a POST included", async () => {
+    for (let run = 0; run < 3; run++) {
+      // One socket: every request below would share the connection the refused body was left on.
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      try {
+        const refused = await send(agent, "POST", "/v1/users/alice/tokens", Buffer.alloc(2 * ERROR_BODY_LIMIT, 0x20));
+        expect(refused.status).toBe(400);
+        expect(await send(agent, "GET", "/v1/users/alice/tokens")).toEqual({ status: 200, connection: "keep-alive" });
+        expect(refused.connection).toBe("close");
+        const created = await send(agent, "POST", "/v1/users/alice/tokens", JSON.stringify({ name: `after-${run}` }));
+        expect(created.status).toBe(200);
+      } finally {
+        agent.destroy();
+      }
+    }
+    expect(await tokenNames("alice")).toEqual(expect.arrayContaining(["after-0", "after-1", "after-2"]));
   });
 });
 
