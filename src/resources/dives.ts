@@ -53,20 +53,11 @@ function embedBodyIssues(body: Partial<CreateEmbedSessionBody> | undefined): Iss
   return issues;
 }
 
-// Well-formed and printable: no white space, control, format or private-use character, no lone surrogate.
-const CARRIED_BY_AN_IFRAME = /^[^\s\p{C}]*$/u;
-
 /**
- * Why a minted session is unusable, or undefined: an iframe must carry it in its URL, and the redactor must be
- * able to keep it out of messages by value. The session itself is never part of the answer.
+ * A session an iframe can carry, and the redactor can keep out of messages by value: 8 characters or more,
+ * well-formed and printable (no white space, control, format or private-use character, no lone surrogate).
  */
-function sessionProblem(session: string): string | undefined {
-  if (session.length < MIN_SECRET_LENGTH) return `is shorter than ${MIN_SECRET_LENGTH} characters`;
-  if (!CARRIED_BY_AN_IFRAME.test(session)) {
-    return "is not usable in an iframe: it holds white space, a control character or broken UTF-16";
-  }
-  return undefined;
-}
+const USABLE_SESSION = new RegExp(`^[^\\s\\p{C}]{${MIN_SECRET_LENGTH},}$`, "u");
 
 /** The body as sent: a deprecated `session_hint` travels as `session_name`, as MotherDuck's own provider sends it. */
 function bodyToSend(body: CreateEmbedSessionBody): CreateEmbedSessionBody {
@@ -90,8 +81,15 @@ export function createDivesResource(context: ResourceContext): DivesResource {
         );
       }
       const session = await send<EmbedSession>(context, OPERATION, { ...input, body: sent }, options);
-      const unusable = sessionProblem(session.session);
-      if (unusable) throw new ResponseShapeError([{ path: "response.session", message: unusable }]);
+      if (!USABLE_SESSION.test(session.session)) {
+        // The session itself stays out of the error: it may still be a credential.
+        throw new ResponseShapeError([
+          {
+            path: "response.session",
+            message: `is unusable: it needs ${MIN_SECRET_LENGTH}+ printable characters, without white space`,
+          },
+        ]);
+      }
       context.redact.remember(session.session);
       return session;
     },

@@ -32,8 +32,13 @@ export function memoryKey(text: string): string | number {
   return (a >>> 0) * 0x200000 + (b >>> 11);
 }
 
-const tokenIssue = (message: string, text: string) =>
-  new ResponseShapeError([{ path: "response.next_page_token", message }], text);
+/** Ends a walk whose next page token cannot be followed, saying why. */
+function stop(why: string): never {
+  throw new ResponseShapeError(
+    [{ path: "response.next_page_token", message: why }],
+    `The walk through the API's pages was stopped: next_page_token ${why}`,
+  );
+}
 
 /**
  * Refuses a page token that would make the walk endless or heavy: one longer than MAX_PAGE_TOKEN_LENGTH, one it
@@ -41,22 +46,7 @@ const tokenIssue = (message: string, text: string) =>
  * far; `pages` is how many pages have been read.
  */
 export function checkNextToken(token: string, followed: ReadonlySet<string | number>, pages: number): void {
-  if (token.length > MAX_PAGE_TOKEN_LENGTH) {
-    throw tokenIssue(
-      `is longer than ${MAX_PAGE_TOKEN_LENGTH} characters`,
-      `The API gave a page token longer than ${MAX_PAGE_TOKEN_LENGTH} characters; the walk was stopped`,
-    );
-  }
-  if (followed.has(memoryKey(token))) {
-    throw tokenIssue(
-      "repeats a page token already followed",
-      "The API's paging repeats a page token it already gave, so the walk would never end; it was stopped",
-    );
-  }
-  if (pages >= MAX_PAGES) {
-    throw tokenIssue(
-      `still set after ${MAX_PAGES} pages`,
-      `The API kept giving another page after ${MAX_PAGES} pages; the walk was stopped`,
-    );
-  }
+  if (token.length > MAX_PAGE_TOKEN_LENGTH) stop(`is longer than ${MAX_PAGE_TOKEN_LENGTH} characters`);
+  if (followed.has(memoryKey(token))) stop("repeats a page token already followed, so the walk would never end");
+  if (pages >= MAX_PAGES) stop(`is still set after ${MAX_PAGES} pages`);
 }

@@ -9,7 +9,7 @@ import { ConnectionError, MESSAGE_LENGTH, ResponseShapeError, TimeoutError, Vali
 import { snippet } from "../printable.js";
 import { sleep, throwIfAborted, untilAborted } from "./abort.js";
 import { PlainRequest } from "./request.js";
-import { destinationOf, outsideDestination } from "./destination.js";
+import { baseOf, leavesBase } from "./destination.js";
 import { ERROR_BODY_LIMIT, SUCCESS_BODY_LIMIT, decodeBody, readBodyWithin } from "./body.js";
 import {
   backoffMs,
@@ -80,7 +80,7 @@ export function createTransport(config: TransportConfig) {
   const trustedFetch = config.fetch === globalThis.fetch;
   const fetchFunction = config.fetch;
   const authorization = token === undefined ? undefined : `Bearer ${token}`;
-  const destination = destinationOf(config.baseUrl);
+  const base = baseOf(config.baseUrl);
 
   async function attemptOnce(request: PlainRequest, attempt: number): Promise<Attempt> {
     const callerSignal = request.signal;
@@ -206,8 +206,9 @@ export function createTransport(config: TransportConfig) {
         },
       ]);
     }
-    const outside = outsideDestination(request.url, destination);
-    if (outside !== undefined) throw new ValidationError([{ path: "url", message: redact(outside) }]);
+    if (leavesBase(request.url, base)) {
+      throw new ValidationError([{ path: "url", message: redact(`must stay under the baseUrl ${base}`) }]);
+    }
     request.headers.set("authorization", authorization);
     request.headers.set("user-agent", config.userAgent);
     if (!request.headers.has("accept")) request.headers.set("accept", "application/json");
