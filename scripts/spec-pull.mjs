@@ -156,7 +156,8 @@ function shareResponses(doc) {
  */
 export function pathKeyProblem(key) {
   if (!key.startsWith("/")) return "does not start with /";
-  if (/[?#\\]/.test(key)) return "holds ?, # or a backslash";
+  // URL parsers drop tabs and line breaks before they resolve dot segments: "/\n..\n/" is a ".." segment.
+  if (/[?#\\\s\x00-\x1f\x7f]/.test(key)) return "holds ?, #, a backslash, white space or a control character";
   const segments = key.slice(1).split("/");
   if (segments.includes("")) return "has an empty segment";
   if (segments.some((segment) => /^(\.|%2e){1,2}$/i.test(segment))) return "has a . or .. segment";

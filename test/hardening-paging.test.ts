@@ -83,4 +83,43 @@ describe("#1 paging memory is bounded", () => {
     expect((error as Error).message).toMatch(/repeats a page token/);
     expect(server.requests).toHaveLength(2);
   });
+  it("a page token that is not well-formed UTF-16 is a ResponseShapeError, not a URIError", async () => {
+    const md = createMotherDuckClient({ token: "mdtok_paging_walk_test_token", baseUrl: server.url, logger: {} });
+    server.reply({ body: { users: [{ id: "u1", username: "alice" }], next_page_token: "tok-\ud800" } });
+    const error = await md.users.list().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ResponseShapeError);
+    expect((error as ResponseShapeError).issues[0]!.message).toMatch(/not well-formed/);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("page tokens with &, #, = or line breaks are sent as one page_token, the filters untouched", async () => {
+    const md = createMotherDuckClient({ token: "mdtok_paging_walk_test_token", baseUrl: server.url, logger: {} });
+    const token = "a&is_service_account=false#frag\nx";
+    server.reply((request) => ({
+      body: { users: [], next_page_token: request.rawPath.includes("page_token") ? null : token },
+    }));
+    await md.users.list({ is_service_account: true });
+    const second = new URL(server.requests[1]!.rawPath, "http://x").searchParams;
+    expect([...second.entries()]).toEqual([
+      ["is_service_account", "true"],
+      ["page_token", token],
+    ]);
+  });
+
+  it("an abort mid-walk rejects with the signal's reason and asks for no further page", async () => {
+    const md = createMotherDuckClient({ token: "mdtok_paging_walk_test_token", baseUrl: server.url, logger: {} });
+    server.reply(pages(8, 8));
+    const controller = new AbortController();
+    const reason = new Error("caller gave up");
+    const seen: string[] = [];
+    const error = await (async () => {
+      for await (const user of md.users.iterate({}, { signal: controller.signal })) {
+        seen.push(user.username);
+        if (seen.length === 3) controller.abort(reason);
+      }
+    })().catch((e: unknown) => e);
+    expect(error).toBe(reason);
+    expect(seen).toEqual(["user_1", "user_2", "user_3"]);
+    expect(server.requests).toHaveLength(3);
+  });
 });

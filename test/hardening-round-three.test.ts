@@ -51,6 +51,8 @@ describe("#2 the transport sends nothing outside the base URL, md.raw included",
       md.raw.GET("/v1/%2E%2e/%2e%2E/admin" as never),
       md.raw.GET("/v1/users/./x" as never),
       md.raw.GET("/v1/users\\..\\..\\admin" as never),
+      // A URL parser drops tabs and line breaks, and then resolves the ".." they hid.
+      md.raw.GET("/v1/users/\n..\n/\t..\t/admin" as never),
       // The real danger: DELETE /v1/users/alice/tokens/.. is DELETE /v1/users/alice once a parser resolves it.
       md.raw.DELETE("/v1/users/{username}/tokens/{token_id}", {
         params: { path: { username: "alice", token_id: ".." } },

@@ -67,6 +67,7 @@ const HOSTILE_PATHS: Record<string, string> = {
   "path-query.json": "/v1/users/{username}/tokens/{token_id}?admin=1",
   "path-fragment.json": "/v1/users/{username}/tokens/{token_id}#x",
   "path-backslash.json": "/v1/users/{username}/tokens/..\\..\\{token_id}",
+  "path-line-break.json": "/v1/users/{username}/tokens/\n..\n/{token_id}",
 };
 
 const createTokenBodyOf = (spec: any) =>

@@ -41,12 +41,14 @@ function stop(why: string): never {
 }
 
 /**
- * Refuses a page token that would make the walk endless or heavy: one longer than MAX_PAGE_TOKEN_LENGTH, one it
- * has already followed, or one past the page bound. `followed` holds the memoryKey of each token followed so
+ * Refuses a page token that would make the walk endless or heavy, or could not be sent: one longer than
+ * MAX_PAGE_TOKEN_LENGTH, one not well-formed, one it has already followed, or one past the page bound. `followed` holds the memoryKey of each token followed so
  * far; `pages` is how many pages have been read.
  */
 export function checkNextToken(token: string, followed: ReadonlySet<string | number>, pages: number): void {
   if (token.length > MAX_PAGE_TOKEN_LENGTH) stop(`is longer than ${MAX_PAGE_TOKEN_LENGTH} characters`);
+  // A lone surrogate cannot be put in a URL: encodeURIComponent would throw a URIError on the next request.
+  if (!token.isWellFormed()) stop("is not well-formed UTF-16");
   if (followed.has(memoryKey(token))) stop("repeats a page token already followed, so the walk would never end");
   if (pages >= MAX_PAGES) stop(`is still set after ${MAX_PAGES} pages`);
 }

@@ -2,8 +2,11 @@
 // text, so a path such as ".evil.example/v1" or "@evil.example/" (from a pulled spec, a `md.raw` call, or a
 // call's own `baseUrl` option) would move the request to another host, and a ".." segment out of the base path.
 
-/** A `.` or `..` segment before the query, plain or percent-encoded, that a URL parser would resolve away. */
-const DOT_SEGMENT = /^[^?#]*[/\\](\.|%2e){1,2}([/\\?#]|$)/i;
+/**
+ * A `.` or `..` segment before the query, plain or percent-encoded, that a URL parser would resolve away; or a
+ * tab or line break, which the parser drops first (so "/\n..\n/" is a ".." segment too).
+ */
+const DOT_SEGMENT = /[\t\n\r]|^[^?#]*[/\\](\.|%2e){1,2}([/\\?#]|$)/i;
 
 /** The origin and path, ending in "/", that every request of a client must stay under. */
 export function baseOf(baseUrl: string): string {
