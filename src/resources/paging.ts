@@ -23,9 +23,9 @@ export function nextPageToken(page: { next_page_token?: string | null }): string
 export function memoryKey(text: string): string | number {
   if (text.length <= KEPT_AS_TEXT) return text;
   let a = 0x811c9dc5;
-  let b = 0x811c9dc5 ^ text.length;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
+  let b = text.length;
+  for (let i = 0; i < text.length;) {
+    const code = text.charCodeAt(i++);
     a = Math.imul(a ^ code, 0x01000193);
     b = Math.imul(b ^ code, 0x5bd1e995);
   }
@@ -36,7 +36,7 @@ export function memoryKey(text: string): string | number {
 function stop(why: string): never {
   throw new ResponseShapeError(
     [{ path: "response.next_page_token", message: why }],
-    `The walk through the API's pages was stopped: next_page_token ${why}`,
+    `The walk was stopped: the API's next_page_token ${why}`,
   );
 }
 
@@ -46,9 +46,10 @@ function stop(why: string): never {
  * far; `pages` is how many pages have been read.
  */
 export function checkNextToken(token: string, followed: ReadonlySet<string | number>, pages: number): void {
-  if (token.length > MAX_PAGE_TOKEN_LENGTH) stop(`is longer than ${MAX_PAGE_TOKEN_LENGTH} characters`);
   // A lone surrogate cannot be put in a URL: encodeURIComponent would throw a URIError on the next request.
-  if (!token.isWellFormed()) stop("is not well-formed UTF-16");
-  if (followed.has(memoryKey(token))) stop("repeats a page token already followed, so the walk would never end");
+  if (token.length > MAX_PAGE_TOKEN_LENGTH || !token.isWellFormed()) {
+    stop(`is longer than ${MAX_PAGE_TOKEN_LENGTH} characters or not well-formed Unicode`);
+  }
+  if (followed.has(memoryKey(token))) stop("repeats a page token already followed");
   if (pages >= MAX_PAGES) stop(`is still set after ${MAX_PAGES} pages`);
 }
