@@ -36,7 +36,9 @@ export interface MotherDuckClient {
   readonly dives: DivesResource;
   /**
    * The underlying openapi-fetch client: typed by the spec, with auth, timeouts, retries and body limits,
-   * but without validation, scope guards or error mapping. It returns `{ data, error, response }`.
+   * but without validation, scope guards or error mapping. It returns `{ data, error, response }`. Like every
+   * call, it sends nothing outside `baseUrl`: a path or per-call `baseUrl` that leads to another origin, out of
+   * the base path, or through a `.` or `..` segment is a ValidationError.
    */
   readonly raw: Client<paths>;
 }
