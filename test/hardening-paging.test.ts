@@ -31,8 +31,8 @@ function pages(idLength: number, tokenLength: number, last = PAGES) {
 }
 
 async function walkInSmallHeap() {
-  const child = join(import.meta.dirname, "helpers/paging-walk-child.ts");
-  const result = await runTsChild(child, [server.url], {
+  const child = join(import.meta.dirname, "helpers/client-child.ts");
+  const result = await runTsChild(child, [server.url, "walk"], {
     nodeFlags: [`--max-old-space-size=${HEAP_MIB}`],
     timeoutMs: 60_000,
   });

@@ -1,10 +1,12 @@
 // Hardening, round three: what a hostile review of the new operations reproduced against the client, each
 // tried against a real loopback server and shown refused or fixed.
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InternalServerError, ResponseShapeError, ValidationError, createMotherDuckClient } from "../src/index.js";
 import type { ClientOptions } from "../src/index.js";
 import { MESSAGE_LENGTH } from "../src/errors.js";
 import { enums } from "../src/generated/enums.js";
+import { runTsChild } from "./helpers/child.js";
 import { printedForms } from "./helpers/printed.js";
 import { useRecordingServer } from "./helpers/recording-server.js";
 
@@ -122,6 +124,18 @@ describe("#5 an HTML error page's title is cut and escaped like any server text"
     expect(message!.length).toBeLessThan(MESSAGE_LENGTH + 200);
     expect(hint ?? "").not.toContain("curl");
   });
+  it("a page of unclosed <title tags a megabyte long gives its error without hanging", async () => {
+    // Unbounded, the title search tried each "<title" against the whole rest of the page: minutes of CPU. The
+    // call runs in a child process, so that a regression is killed and fails here instead of hanging the run.
+    server.reply({ status: 502, headers: { "content-type": "text/html" }, body: "<title".repeat(170_000) });
+    const child = join(import.meta.dirname, "helpers/client-child.ts");
+    const { code, stdout, stderr } = await runTsChild(child, [server.url, "list-tokens"], { timeoutMs: 60_000 });
+    expect(code, stderr).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({
+      name: "InternalServerError",
+      message: expect.stringMatching(/^502: an HTML page instead of a JSON error/),
+    });
+  }, 90_000);
 });
 
 describe("#6 a cooldown the server reports on a Pulse half does not block an update of the other half", () => {
