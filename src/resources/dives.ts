@@ -53,7 +53,10 @@ function embedBodyIssues(body: Partial<CreateEmbedSessionBody> | undefined): Iss
   return issues;
 }
 
-/** What an iframe cannot carry in a session: white space, a control, format or private-use character, a lone surrogate. */
+/**
+ * What an iframe cannot carry in a session: white space, or a control, format or private-use character, or a
+ * lone surrogate (the session must be well-formed and printable).
+ */
 const NOT_PRINTABLE = /[\s\p{C}]/u;
 
 /** The body as sent: a deprecated `session_hint` travels as `session_name`, as MotherDuck's own provider sends it. */
@@ -78,9 +81,9 @@ export function createDivesResource(context: ResourceContext): DivesResource {
         );
       }
       const session = await send<EmbedSession>(context, OPERATION, { ...input, body: sent }, options);
-      // Too short, and the redactor could not keep it out of messages by value either.
+      // A session too short for the redactor to keep out of messages by value is unusable too. The session
+      // itself stays out of the error: it may still be a credential.
       if (session.session.length < MIN_SECRET_LENGTH || NOT_PRINTABLE.test(session.session)) {
-        // The session itself stays out of the error: it may still be a credential.
         throw new ResponseShapeError([{ path: "response.session", message: "is not usable in an iframe" }]);
       }
       context.redact.remember(session.session);

@@ -42,8 +42,8 @@ function stop(why: string): never {
 
 /**
  * Refuses a page token that would make the walk endless or heavy, or could not be sent: one longer than
- * MAX_PAGE_TOKEN_LENGTH, one not well-formed, one it has already followed, or one past the page bound. `followed` holds the memoryKey of each token followed so
- * far; `pages` is how many pages have been read.
+ * MAX_PAGE_TOKEN_LENGTH, one not well-formed, one it has already followed, or one past the page bound.
+ * `followed` holds the memoryKey of each token followed so far; `pages` is how many pages have been read.
  */
 export function checkNextToken(token: string, followed: ReadonlySet<string | number>, pages: number): void {
   // A lone surrogate cannot be put in a URL: encodeURIComponent would throw a URIError on the next request.

@@ -13,8 +13,9 @@ export interface UsersResource {
    * Every user and service account of your organization, all pages read: it follows `next_page_token`, sends
    * the same filters and `limit` with each page, and drops a user seen on an earlier page (pages overlap when
    * users are added during the walk). A page token the server repeats, one longer than 4,096 characters, or
-   * more than 1,000 pages, ends the walk with a ResponseShapeError instead of looping. Listing users needs a privilege several roles hold, so the
-   * server decides who may (S4 still refuses read-scaling tokens).
+   * more than 1,000 pages, ends the walk with a ResponseShapeError instead of looping; what the walk remembers
+   * of ids and tokens stays small however long they are. Listing users needs a privilege several roles hold, so
+   * the server decides who may (S4 still refuses read-scaling tokens).
    *
    * @throws ValidationError when a filter is unknown or of the wrong type (nothing is sent)
    */
