@@ -13,3 +13,4 @@ export function pull(options: {
   changedSpec: boolean;
   regenerated: string[];
 }>;
+export function pathKeyProblem(key: string): string | undefined;

@@ -150,6 +150,31 @@ function shareResponses(doc) {
 }
 
 /**
+ * Why a path key could take a request (and its bearer token) out of the base URL, or undefined when it cannot.
+ * The client appends the key to the base URL as text: ".evil.example/…" would change the host, and a ".."
+ * segment (or "%2e%2e", which URL parsers read the same) would leave the base path.
+ */
+export function pathKeyProblem(key) {
+  if (!key.startsWith("/")) return "does not start with /";
+  // URL parsers drop tabs and line breaks before they resolve dot segments: "/\n..\n/" is a ".." segment.
+  if (/[?#\\\s\x00-\x1f\x7f]/.test(key)) return "holds ?, #, a backslash, white space or a control character";
+  const segments = key.slice(1).split("/");
+  if (segments.includes("")) return "has an empty segment";
+  if (segments.some((segment) => /^(\.|%2e){1,2}$/i.test(segment))) return "has a . or .. segment";
+  return undefined;
+}
+
+function checkPathKeys(doc) {
+  for (const key of Object.keys(doc.paths)) {
+    const problem = pathKeyProblem(key);
+    if (problem)
+      throw new PullError(
+        `the path ${JSON.stringify(key)} ${problem}: a client built from it could send requests elsewhere`,
+      );
+  }
+}
+
+/**
  * The document with this client's operations (plus those named in `add`, or every published one for "all"),
  * upstream's contract, and this project's words. An operation or part known only from MotherDuck's provider
  * is kept while upstream does not state it, and replaced by upstream's as soon as it does.
@@ -201,6 +226,7 @@ export function merge(current, upstream, { add = [] } = {}) {
     for (const op of Object.values(item))
       for (const [key, child] of Object.entries(op)) if (!OURS.has(key)) applyAddenda(child);
   }
+  checkPathKeys(merged);
   shareResponses(merged);
   return inOrderOf(current, merged);
 }

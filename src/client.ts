@@ -37,7 +37,9 @@ export interface MotherDuckClient {
   readonly dives: DivesResource;
   /**
    * The underlying openapi-fetch client: typed by the spec, with auth, timeouts, retries and body limits,
-   * but without validation, scope guards or error mapping. It returns `{ data, error, response }`.
+   * but without validation, scope guards or error mapping. It returns `{ data, error, response }`. Like every
+   * call, it sends nothing outside `baseUrl`: a path or per-call `baseUrl` that leads to another origin, out of
+   * the base path, or through a `.` or `..` segment is a ValidationError.
    */
   readonly raw: Client<paths>;
 }
@@ -92,6 +94,7 @@ export function createMotherDuckClient(options: ClientOptions = {}): MotherDuckC
   const logger = safeLogger(config.logger, redact);
   const transport = createTransport({
     token: config.token,
+    baseUrl: config.baseUrl,
     userAgent: `motherduck-rest/${VERSION}`,
     timeoutMs: config.timeoutMs,
     maxRetries: config.maxRetries,

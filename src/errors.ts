@@ -277,8 +277,9 @@ function readableText(response: ErrorResponse, redact: Redactor): string {
   if (!text) return response.statusText || "no body";
   const contentType = response.headers.get("content-type") ?? "";
   if (contentType.includes("html") || text.startsWith("<")) {
-    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
-    return `an HTML page${title ? ` ("${title}")` : ""} instead of a JSON error`;
+    // The tag's attributes are bounded: unbounded, a page of "<title" repeated makes the search quadratic.
+    const title = /<title[^>]{0,99}>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
+    return `an HTML page${title ? ` ("${serverText(title, redact, MESSAGE_LENGTH)}")` : ""} instead of a JSON error`;
   }
   return serverText(text.replace(/\s+/g, " "), redact, SNIPPET_LENGTH);
 }

@@ -284,6 +284,19 @@ describe("ducklings set", () => {
     );
     expect(sent()).toEqual(["GET /v1/users/svc_etl/instances"]);
   });
+
+  it("a cooldown the server reports on a pulse half blocks no change, and no flag nobody gave is blamed", async () => {
+    ducklingConfig = {
+      ...freshConfig(),
+      [READ_SCALING]: { instance_size: PULSE, flock_size: 1, cooldown_seconds: 60 },
+    };
+    const result = await runCli(["ducklings", "set", "svc_etl", "--size", JUMBO], env());
+    expect(result.stderr).not.toMatch(/--read-scaling-cooldown/);
+    expect(result.code, result.stderr).toBe(0);
+    expect(sent()).toEqual(["GET /v1/users/svc_etl/instances", "PUT /v1/users/svc_etl/instances"]);
+    expect(ducklingConfig[READ_SCALING]).toEqual({ instance_size: PULSE, flock_size: 1 });
+    expect(ducklingConfig[READ_WRITE]).toEqual({ instance_size: JUMBO, cooldown_seconds: 600 });
+  });
 });
 
 describe("accounts active", () => {

@@ -1,13 +1,15 @@
 // The emulator refuses what MotherDuck refuses, over real HTTP on loopback: altered tokens, bodies that are
 // not declared JSON, read-scaling tokens before their body is looked at; it survives a failing test hook and
 // tags every answer with a request id.
-import { spawn } from "node:child_process";
+import { Agent, request } from "node:http";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NotFoundError, PermissionDeniedError, createMotherDuckClient } from "../src/index.js";
 import { startEmulator } from "../src/emulator/index.js";
 import type { Emulator, Exchange } from "../src/emulator/index.js";
+import { ERROR_BODY_LIMIT } from "../src/transport/body.js";
 import { READ_SCALING } from "./helpers/rules.js";
+import { runTsChild } from "./helpers/child.js";
 
 let emulator: Emulator;
 const exchanges: Exchange[] = [];
@@ -120,24 +122,46 @@ describe("S4 before the body (#11 item 12)", () => {
   });
 });
 
-describe("a failing onExchange hook (#11 item 13)", () => {
-  const child = join(import.meta.dirname, "helpers/failing-hook-child.ts");
-
-  function run(mode: "throw" | "reject"): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-      const process_ = spawn(process.execPath, ["--import", "tsx", child, mode], {
-        env: { PATH: process.env.PATH ?? "" },
-        stdio: ["ignore", "pipe", "pipe"],
-        timeout: 20_000,
+describe("an oversized body on a keep-alive connection (#17 item 3)", () => {
+  /** One request through `agent`, its answer read to the end; a connection error rejects. */
+  function send(agent: Agent, method: string, path: string, body?: string | Buffer) {
+    return new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => {
+      const headers = {
+        ...bearer(emulator.adminToken),
+        ...(body !== undefined && { "content-type": "application/json", "content-length": Buffer.byteLength(body) }),
+      };
+      const sent = request(`${emulator.url}${path}`, { method, agent, headers, timeout: 10_000 }, (response) => {
+        response.resume();
+        response.on("end", () => resolve({ status: response.statusCode!, connection: response.headers.connection }));
       });
-      let stdout = "";
-      let stderr = "";
-      process_.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-      process_.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-      process_.on("error", reject);
-      process_.on("close", (code) => resolve({ code, stdout, stderr }));
+      sent.on("timeout", () => sent.destroy(new Error("no answer within 10 s")));
+      sent.on("error", reject);
+      sent.end(body);
     });
   }
+
+  it("is refused with Connection: close, so the next requests on the pool are answered, a POST included", async () => {
+    for (let run = 0; run < 3; run++) {
+      // One socket: every request below would share the connection the refused body was left on.
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      try {
+        const refused = await send(agent, "POST", "/v1/users/alice/tokens", Buffer.alloc(2 * ERROR_BODY_LIMIT, 0x20));
+        expect(refused.status).toBe(400);
+        expect(await send(agent, "GET", "/v1/users/alice/tokens")).toEqual({ status: 200, connection: "keep-alive" });
+        expect(refused.connection).toBe("close");
+        const created = await send(agent, "POST", "/v1/users/alice/tokens", JSON.stringify({ name: `after-${run}` }));
+        expect(created.status).toBe(200);
+      } finally {
+        agent.destroy();
+      }
+    }
+    expect(await tokenNames("alice")).toEqual(expect.arrayContaining(["after-0", "after-1", "after-2"]));
+  });
+});
+
+describe("a failing onExchange hook (#11 item 13)", () => {
+  const child = join(import.meta.dirname, "helpers/failing-hook-child.ts");
+  const run = (mode: "throw" | "reject") => runTsChild(child, [mode]);
 
   it.each(["throw", "reject"] as const)(
     "when it %ss, every request is still answered, the failure is reported once on stderr, and the process lives",

@@ -57,6 +57,19 @@ async function pull(name: string) {
   );
 }
 
+const HOSTILE_PATHS: Record<string, string> = {
+  "path-other-host.json": ".evil.example/v1/users/{username}/tokens/{token_id}",
+  "path-dot-dot.json": "/v1/users/{username}/tokens/{token_id}/../../../../admin/purge",
+  "path-encoded-dot-dot.json": "/v1/users/{username}/tokens/%2E%2e/{token_id}",
+  "path-dot.json": "/v1/users/{username}/./tokens/{token_id}",
+  "path-double-slash.json": "//evil.example/v1/users/{username}/tokens/{token_id}",
+  "path-empty-segment.json": "/v1/users//{username}/tokens/{token_id}",
+  "path-query.json": "/v1/users/{username}/tokens/{token_id}?admin=1",
+  "path-fragment.json": "/v1/users/{username}/tokens/{token_id}#x",
+  "path-backslash.json": "/v1/users/{username}/tokens/..\\..\\{token_id}",
+  "path-line-break.json": "/v1/users/{username}/tokens/\n..\n/{token_id}",
+};
+
 const createTokenBodyOf = (spec: any) =>
   spec.paths["/v1/users/{username}/tokens"].post.requestBody.content["application/json"].schema;
 
@@ -96,6 +109,30 @@ beforeAll(async () => {
   fixtures.set("removed-operation.json", {
     type: "application/json",
     body: JSON.stringify(await published((spec) => delete spec.paths["/v1/users/{username}"])),
+  });
+  // Paths that would take requests, and the bearer token, out of the base URL once the client joins them to it.
+  for (const [name, key] of Object.entries(HOSTILE_PATHS)) {
+    fixtures.set(name, {
+      type: "application/json",
+      body: JSON.stringify(
+        await published((spec) => {
+          spec.paths[key] = spec.paths["/v1/users/{username}/tokens/{token_id}"];
+          delete spec.paths["/v1/users/{username}/tokens/{token_id}"];
+        }),
+      ),
+    });
+  }
+  fixtures.set("recursive-ref.json", {
+    type: "application/json",
+    body: JSON.stringify(
+      await published((spec) => {
+        spec.components.schemas = {
+          ...spec.components.schemas,
+          Node: { type: "object", properties: { child: { $ref: "#/components/schemas/Node" } } },
+        };
+        createTokenBodyOf(spec).properties.tree = { $ref: "#/components/schemas/Node" };
+      }),
+    ),
   });
   fixtures.set("malformed.json", { type: "application/json", body: '{"openapi": "3.0.3", "paths": {' });
   fixtures.set("swagger.json", { type: "application/json", body: JSON.stringify({ swagger: "2.0", paths: {} }) });
@@ -234,6 +271,16 @@ describe("npm run spec:pull", () => {
     ["swagger.json", /not an OpenAPI 3 document/],
     ["page.html", /not an OpenAPI 3 document|neither JSON nor YAML/],
     ["missing.json", /answered 404/],
+    ...Object.entries(HOSTILE_PATHS).map(([name, key]): [string, RegExp] => [
+      name,
+      new RegExp(
+        `the path ${JSON.stringify(key).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} .*could send requests elsewhere`,
+      ),
+    ]),
+    [
+      "recursive-ref.json",
+      /the schema #\/components\/schemas\/Node refers to itself \(#\/components\/schemas\/Node → #\/components\/schemas\/Node\)/,
+    ],
   ];
   for (const [name, message] of refusals) {
     it(`refuses ${name} with a clear error and leaves openapi.yaml untouched`, async () => {

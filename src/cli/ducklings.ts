@@ -85,19 +85,20 @@ export function ducklingChange(values: FlagValues): DucklingChange {
 
 /**
  * The library refuses a cooldown on a Pulse Duckling; said in flags. The cooldown a flag gives is within the
- * spec's bounds already, so an issue at a cooldown is that rule: either the change itself asks for Pulse
- * (`change.…`), or the Duckling already is Pulse and the merged configuration was refused before the write
- * (`body.config.…`).
+ * spec's bounds already, so an issue at a cooldown the change gives is that rule: either the change itself asks
+ * for Pulse (`change.…`), or the Duckling already is Pulse and the merged configuration was refused before the
+ * write (`body.config.…`) with the cooldown a flag gave. A cooldown the server reported on a Pulse half is not
+ * the user's: the merge drops it, and no flag is blamed for it.
  */
 export function pulseCooldownInFlags(error: unknown, change: DucklingChange, username: string): unknown {
   if (!(error instanceof ValidationError)) return error;
+  const paths = error.issues.map((issue) => issue.path);
   for (const half of HALVES) {
     const { size, cooldown } = HALF_FLAGS[half];
-    const paths = error.issues.map((issue) => issue.path);
     if (paths.includes(`change.${half}.cooldown_seconds`) && change[half]?.instance_size === PULSE) {
       return new UsageError(`--${cooldown} cannot be set with --${size} ${PULSE}: a Pulse Duckling takes no cooldown`);
     }
-    if (paths.includes(`body.config.${half}.cooldown_seconds`)) {
+    if (paths.includes(`body.config.${half}.cooldown_seconds`) && change[half]?.cooldown_seconds !== undefined) {
       return new UsageError(
         line`--${cooldown} cannot be set: the ${half} Duckling of ${username} is ${PULSE}, which takes no cooldown; ` +
           `give --${size} with another size as well. Nothing was changed.`,

@@ -273,6 +273,9 @@ export function createEmulatorServer(store: Store, options: ServerOptions): Serv
       .then((handled) => {
         if (!handled) return void response.destroy();
         const { reply, operationId, path, body } = handled;
+        // A body refused before its end (too large) leaves its rest on the connection, where the next request
+        // would be read from: that connection must end with this answer.
+        if (!request.complete) response.setHeader("connection", "close");
         send(response, reply, requestId);
         onExchange({
           method: request.method ?? "",

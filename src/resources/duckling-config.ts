@@ -47,14 +47,17 @@ function declaredOnly(half: DucklingHalf, value: object): Record<string, unknown
 /**
  * The configuration to write back: each half of `current` with the change's fields over it. Fields the spec
  * does not declare for a PUT are dropped, and so is a field the change sets to undefined (the size's default
- * then applies). A half that switches to Pulse loses its cooldown unless the change gives one.
+ * then applies). A half that is Pulse after the merge loses its cooldown unless the change gives one, whether it
+ * switches to Pulse or the server reported a cooldown on a Pulse half.
  */
 export function mergeDucklingConfig(current: DucklingConfig, change: DucklingChange): DucklingConfig {
   const merged: Record<string, unknown> = {};
   for (const half of HALVES) {
     const delta = change[half];
     const next = declaredOnly(half, { ...current[half], ...delta });
-    if (delta?.instance_size === enums.instance_size.pulse && !(delta && COOLDOWN in delta)) delete next[COOLDOWN];
+    // A Pulse half keeps a cooldown only when the change gives one (which is then refused): a cooldown the
+    // server reported on it is not the caller's doing, and would fail a change that never touched it.
+    if (next.instance_size === enums.instance_size.pulse && !(delta && COOLDOWN in delta)) delete next[COOLDOWN];
     merged[half] = next;
   }
   return merged as DucklingConfig;

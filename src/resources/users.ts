@@ -2,7 +2,7 @@ import type { DeletedUser, ServiceAccount, User, UsersListQuery, UsersPage } fro
 import { ValidationError } from "../errors.js";
 import { call, check, send } from "./call.js";
 import type { CallOptions, ResourceContext } from "./context.js";
-import { checkNextToken, nextPageToken } from "./paging.js";
+import { checkNextToken, memoryKey, nextPageToken } from "./paging.js";
 
 /** The filters of a user listing: `is_service_account`, `is_deprovisioned`, and the page size `limit`. */
 export type UsersFilter = Omit<UsersListQuery, "page_token">;
@@ -12,9 +12,10 @@ export interface UsersResource {
   /**
    * Every user and service account of your organization, all pages read: it follows `next_page_token`, sends
    * the same filters and `limit` with each page, and drops a user seen on an earlier page (pages overlap when
-   * users are added during the walk). A page token the server repeats, or more than 1,000 pages, ends the walk
-   * with a ResponseShapeError instead of looping. Listing users needs a privilege several roles hold, so the
-   * server decides who may (S4 still refuses read-scaling tokens).
+   * users are added during the walk). A page token the server repeats, one longer than 4,096 characters, or
+   * more than 1,000 pages, ends the walk with a ResponseShapeError instead of looping; what the walk remembers
+   * of ids and tokens stays small however long they are. Listing users needs a privilege several roles hold, so
+   * the server decides who may (S4 still refuses read-scaling tokens).
    *
    * @throws ValidationError when a filter is unknown or of the wrong type (nothing is sent)
    */
@@ -60,8 +61,9 @@ export function createUsersResource(context: ResourceContext): UsersResource {
   }
 
   async function* walk(query: UsersFilter, options: CallOptions): AsyncGenerator<User> {
-    const seenIds = new Set<string>();
-    const followed = new Set<string>();
+    // Keys, not the texts: what a walk remembers stays small however long the server's ids and tokens are.
+    const seenIds = new Set<string | number>();
+    const followed = new Set<string | number>();
     let pageToken: string | undefined;
     for (let pages = 1; ; pages++) {
       const page = await send<UsersPage>(
@@ -71,14 +73,15 @@ export function createUsersResource(context: ResourceContext): UsersResource {
         options,
       );
       for (const user of page.users) {
-        if (seenIds.has(user.id)) continue;
-        seenIds.add(user.id);
+        const key = memoryKey(user.id);
+        if (seenIds.has(key)) continue;
+        seenIds.add(key);
         yield user;
       }
       const next = nextPageToken(page);
       if (next === undefined) return;
       checkNextToken(next, followed, pages);
-      followed.add(next);
+      followed.add(memoryKey(next));
       pageToken = next;
     }
   }

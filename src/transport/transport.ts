@@ -5,10 +5,11 @@ import type { FetchFunction } from "../config.js";
 import type { Logger } from "../logger.js";
 import { scrubbedCause } from "../redact.js";
 import type { Redactor } from "../redact.js";
-import { ConnectionError, MESSAGE_LENGTH, ResponseShapeError, TimeoutError } from "../errors.js";
+import { ConnectionError, MESSAGE_LENGTH, ResponseShapeError, TimeoutError, ValidationError } from "../errors.js";
 import { snippet } from "../printable.js";
 import { sleep, throwIfAborted, untilAborted } from "./abort.js";
 import { PlainRequest } from "./request.js";
+import { baseOf, leavesBase } from "./destination.js";
 import { ERROR_BODY_LIMIT, SUCCESS_BODY_LIMIT, decodeBody, readBodyWithin } from "./body.js";
 import {
   backoffMs,
@@ -22,6 +23,8 @@ import type { FailureKind } from "./retry.js";
 
 export interface TransportConfig {
   token: string;
+  /** Every request must stay under this URL's origin and path. */
+  baseUrl: string;
   userAgent: string;
   timeoutMs: number;
   maxRetries: number;
@@ -77,6 +80,7 @@ export function createTransport(config: TransportConfig) {
   const trustedFetch = config.fetch === globalThis.fetch;
   const fetchFunction = config.fetch;
   const authorization = `Bearer ${token}`;
+  const base = baseOf(config.baseUrl);
 
   async function attemptOnce(request: PlainRequest, attempt: number): Promise<Attempt> {
     const callerSignal = request.signal;
@@ -194,6 +198,9 @@ export function createTransport(config: TransportConfig) {
   return async function transport(input: PlainRequest | Request | string, init?: RequestInit): Promise<Response> {
     // openapi-fetch hands over a PlainRequest; only a middleware's replacement needs converting.
     const request = input instanceof PlainRequest ? input : await toPlainRequest(input, init);
+    if (leavesBase(request.url, base)) {
+      throw new ValidationError([{ path: "url", message: redact(`must stay under the baseUrl ${base}`) }]);
+    }
     request.headers.set("authorization", authorization);
     request.headers.set("user-agent", config.userAgent);
     if (!request.headers.has("accept")) request.headers.set("accept", "application/json");

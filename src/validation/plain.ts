@@ -7,8 +7,8 @@ export const MAX_INPUT_DEPTH = 512;
 export class TooDeep extends Error {}
 
 /**
- * Plain objects and arrays copied, each own enumerable property read once; any other value as it is, so
- * that the validator can refuse a Date, a Map or a class instance by name.
+ * Plain objects and arrays copied, each own enumerable property read once into a null-prototype object; any
+ * other value as it is, so that the validator can refuse a Date, a Map or a class instance by name.
  */
 export function plain(value: unknown, depth = 0): unknown {
   if (value === null || typeof value !== "object") return value;
@@ -16,7 +16,8 @@ export function plain(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return Array.from(value, (item: unknown) => plain(item, depth + 1));
   const prototype = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null) return value;
-  const copy: Record<string, unknown> = {};
+  // A null prototype has no `__proto__` setter: a "__proto__" key (JSON.parse makes one) is copied as data.
+  const copy: Record<string, unknown> = Object.create(null);
   for (const key of Object.keys(value)) copy[key] = plain((value as Record<string, unknown>)[key], depth + 1);
   return copy;
 }
