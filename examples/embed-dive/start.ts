@@ -2,7 +2,7 @@
 // against a local emulator started here, with a service account made for each demo customer. Everything is
 // checked before anything starts, in both modes.
 import type { AddressInfo } from "node:net";
-import { createEmbedSessionCache, createMotherDuckClient } from "../../src/index.js";
+import { ValidationError, createEmbedSessionCache, createMotherDuckClient } from "../../src/index.js";
 import type { MotherDuckClient } from "../../src/index.js";
 import { startEmulator } from "../../src/emulator/index.js";
 import type { Emulator } from "../../src/emulator/index.js";
@@ -40,11 +40,26 @@ async function redisStoreFor(url: string, log: (line: string) => void): Promise<
   }
 }
 
+/** The library's verdict on the token or the base URL, as a start-up error naming the variable it came from. */
+function asStartupError(error: unknown): unknown {
+  if (!(error instanceof ValidationError)) return error;
+  const [issue] = error.issues;
+  const variable =
+    issue?.path === "baseUrl" ? "MOTHERDUCK_API_BASE_URL" : issue?.path === "token" ? "MOTHERDUCK_TOKEN" : undefined;
+  return variable ? new StartupError(variable, issue!.message) : error;
+}
+
 /** The client, and the emulator it talks to when there is no token, with each customer's service account. */
 async function clientFor(config: ExampleConfig): Promise<{ md: MotherDuckClient; emulator?: Emulator }> {
   if (config.token) {
     // The admin token goes to the client alone, which sends it to the MotherDuck API and nowhere else.
-    return { md: createMotherDuckClient({ token: config.token, ...(config.baseUrl && { baseUrl: config.baseUrl }) }) };
+    try {
+      return {
+        md: createMotherDuckClient({ token: config.token, ...(config.baseUrl && { baseUrl: config.baseUrl }) }),
+      };
+    } catch (error) {
+      throw asStartupError(error);
+    }
   }
   const emulator = await startEmulator();
   const md = createMotherDuckClient({ baseUrl: emulator.url, token: emulator.adminToken });
