@@ -5,6 +5,7 @@ import type { MotherDuckClient } from "./client.js";
 /**
  * Asks openapi-fetch which base URL it would use: a middleware given to this one call reads it from the
  * call's options and answers the call itself, so the request never reaches the transport or the network.
+ * Middleware registered on `md.raw` with `use()` runs first and sees this request go by (it is never sent).
  */
 export async function clientBaseUrl(md: MotherDuckClient): Promise<string> {
   let baseUrl: string | undefined;
