@@ -19,9 +19,11 @@ const root = join(fileURLToPath(import.meta.url), "../..");
 async function loadBuilt() {
   const distIndex: string = "../dist/index.js";
   const distEmulator: string = "../dist/emulator/index.js";
-  const { createMotherDuckClient } = (await import(distIndex)) as typeof import("../src/index.js");
+  const { createMotherDuckClient, createEmbedSessionCache } = (await import(
+    distIndex
+  )) as typeof import("../src/index.js");
   const { startEmulator } = (await import(distEmulator)) as typeof import("../src/emulator/index.js");
-  return { createMotherDuckClient, startEmulator };
+  return { createMotherDuckClient, createEmbedSessionCache, startEmulator };
 }
 type Built = Awaited<ReturnType<typeof loadBuilt>>;
 const here = fileURLToPath(import.meta.url);
@@ -329,6 +331,35 @@ async function emulatorFigures({ createMotherDuckClient, startEmulator }: Built,
   await emulator.close();
 }
 
+async function embedCacheFigures({ createMotherDuckClient, createEmbedSessionCache, startEmulator }: Built) {
+  heading("Embed sessions on the emulator: a mint against a cached get (memory store); mints for a burst");
+  const emulator = await startEmulator();
+  const md = createMotherDuckClient({ baseUrl: emulator.url, token: emulator.adminToken, maxRetries: 0 });
+  await md.users.createServiceAccount("svc_bench");
+  const diveId = "8d2f6c1e-4b7a-4e39-9a51-3c0d7e2b9f64";
+  const body = { username: "svc_bench", session_name: "bench" };
+  const perCall = async (call: () => Promise<unknown>, count: number) => {
+    const start = performance.now();
+    for (let i = 0; i < count; i++) await call();
+    return ((performance.now() - start) * 1000) / count;
+  };
+  const cache = createEmbedSessionCache(md);
+  await cache.get(diveId, body);
+  const mints: number[] = [];
+  const hits: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    mints.push(await perCall(() => md.dives.createEmbedSession(diveId, body), 500));
+    hits.push(await perCall(() => cache.get(diveId, body), 5_000));
+  }
+  line("md.dives.createEmbedSession (a mint)", `${median(mints).toFixed(1)} µs`, "1.00x");
+  line("cache.get, served from memory", `${median(hits).toFixed(1)} µs`, ratio(median(hits), median(mints)));
+  const before = emulator.embedSessions().length;
+  const burst = createEmbedSessionCache(md);
+  await Promise.all(Array.from({ length: 1_000 }, () => burst.get(diveId, { ...body, session_name: "burst" })));
+  line("mints for 1,000 concurrent gets", String(emulator.embedSessions().length - before), "");
+  await emulator.close();
+}
+
 async function clientMemory(calls: Record<string, Call>) {
   heading("Client memory: heap after 50,000 calls against heap after 1,000");
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -348,7 +379,7 @@ if (process.argv.includes("--serve")) {
   await serve();
 } else {
   console.log(`motherduck-rest benchmarks — Node ${process.version}, ${process.platform}/${process.arch}`);
-  // --only=overhead,throughput,bundle,import,emulator,memory runs a subset.
+  // --only=overhead,throughput,bundle,import,emulator,embed,memory runs a subset.
   const only = process.argv
     .find((a) => a.startsWith("--only="))
     ?.slice(7)
@@ -363,6 +394,7 @@ if (process.argv.includes("--serve")) {
     if (wanted("bundle")) await bundle();
     if (wanted("import")) await coldImport();
     if (wanted("emulator")) await emulatorFigures(built, server.url);
+    if (wanted("embed")) await embedCacheFigures(built);
     if (wanted("memory")) await clientMemory(calls);
   } finally {
     server.stop();

@@ -1,5 +1,13 @@
 export { createMotherDuckClient } from "./client.js";
 export { EMBED_IFRAME_SANDBOX, EMBED_ORIGIN, EMBED_SESSION_LIFETIME_MS, embedUrl } from "./embed.js";
+export { createEmbedSessionCache } from "./embed-session-cache.js";
+export type {
+  CachedEmbedSession,
+  EmbedSessionCache,
+  EmbedSessionCacheOptions,
+  SessionStore,
+  StoredEmbedSession,
+} from "./embed-session-cache.js";
 export type { MotherDuckClient } from "./client.js";
 export type { ClientOptions, FetchFunction } from "./config.js";
 export type { Logger } from "./logger.js";

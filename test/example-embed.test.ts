@@ -1,7 +1,6 @@
-// The "embed a Dive" example (examples/embed-dive): its session cache, its server over HTTP,
-// `npm run example:embed` as a child process, and its page in a real Chromium. Everything stays on loopback:
-// the embed origin is answered in the browser by a stand-in page.
-import { spawn } from "node:child_process";
+// The "embed a Dive" example (examples/embed-dive): its server over HTTP (sign-in, the cookie, the customer's
+// page), `npm run example:embed` as a child process, and its pages in a real Chromium. Everything stays on
+// loopback: the embed origin is answered in the browser by a stand-in page.
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { mkdir } from "node:fs/promises";
@@ -21,139 +20,45 @@ import { startEmulator } from "../src/emulator/index.js";
 import type { Emulator } from "../src/emulator/index.js";
 import { createEmbedServer } from "../examples/embed-dive/app.js";
 import type { Customer, EmbedServerOptions } from "../examples/embed-dive/app.js";
-import { createSessionCache } from "../examples/embed-dive/session-cache.js";
-import { DEMO_DIVE_ID, DEMO_USERNAME, portFrom, startExample } from "../examples/embed-dive/start.js";
+import { DEMO_DIVE_ID, startExample } from "../examples/embed-dive/start.js";
+import { COOKIE_NAME, signedCookieValue, verifiedCustomerId } from "../examples/embed-dive/signin-cookie.js";
 import { chromiumAvailable, launchChromium } from "./helpers/chromium.js";
+import { sessionInPage, signIn, startExampleProcess, until } from "./helpers/embed-example.js";
 
 const root = join(import.meta.dirname, "..");
 const HOUR_MS = 60 * 60 * 1000;
 const JWT = /eyJ[\w-]+\.[\w-]+\.[\w-]+/;
-
-/** A promise whose settling the test controls, to hold a mint open while more page loads arrive. */
-function deferred<T>() {
-  let resolve!: (value: T) => void;
-  let reject!: (reason: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
+const SECRET = randomBytes(32).toString("base64url");
 
 /** A session as awkward as an opaque string may be: characters a URL must encode and HTML must escape. */
 const awkwardSession = () => `emb_${randomBytes(12).toString("base64url")}+/="<&'>`;
 
-async function until(condition: () => boolean, what: string, timeoutMs = 5_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+describe("the sign-in cookie", () => {
+  const now = Date.UTC(2026, 0, 1);
 
-describe("the session cache", () => {
-  const acme = { id: "acme" };
-  const globex = { id: "globex" };
-  const keyOf = (customer: { id: string }) => customer.id;
-
-  function countingMint() {
-    const minted: string[] = [];
-    return {
-      minted,
-      mint: async (customer: { id: string }) => {
-        const session = `${customer.id}-${minted.length}`;
-        minted.push(session);
-        return { session };
-      },
-    };
-  }
-
-  it("serves one session until an hour before its 24 hours are up, then mints a new one", async () => {
-    let clock = 1_000_000;
-    const { minted, mint } = countingMint();
-    const cache = createSessionCache({ mint, keyOf, now: () => clock });
-    await expect(cache.get(acme)).resolves.toEqual({
-      session: "acme-0",
-      refreshAt: 1_000_000 + EMBED_SESSION_LIFETIME_MS - HOUR_MS,
-    });
-    clock += EMBED_SESSION_LIFETIME_MS - HOUR_MS - 1;
-    expect((await cache.get(acme)).session).toBe("acme-0");
-    clock += 1;
-    expect((await cache.get(acme)).session).toBe("acme-1");
-    expect(minted).toEqual(["acme-0", "acme-1"]);
+  it("vouches for the customer it was signed for, with the key it was signed with, until it expires", () => {
+    const value = signedCookieValue(SECRET, "acme", now);
+    expect(verifiedCustomerId(SECRET, value, now)).toBe("acme");
+    expect(verifiedCustomerId(SECRET, value, now + 12 * HOUR_MS - 1_000)).toBe("acme");
+    expect(verifiedCustomerId(SECRET, value, now + 12 * HOUR_MS)).toBeUndefined();
+    expect(verifiedCustomerId(randomBytes(32).toString("base64url"), value, now)).toBeUndefined();
   });
 
-  it("counts the lifetime from when the mint started, not from when it answered", async () => {
-    let clock = 0;
-    const cache = createSessionCache({
-      mint: async () => {
-        clock += 30_000; // the API took 30 s to answer
-        return { session: "slow" };
-      },
-      keyOf,
-      now: () => clock,
-    });
-    expect((await cache.get(acme)).refreshAt).toBe(EMBED_SESSION_LIFETIME_MS - HOUR_MS);
-  });
-
-  it("keeps one session per customer", async () => {
-    const { minted, mint } = countingMint();
-    const cache = createSessionCache({ mint, keyOf });
-    expect((await cache.get(acme)).session).toBe("acme-0");
-    expect((await cache.get(globex)).session).toBe("globex-1");
-    expect((await cache.get(acme)).session).toBe("acme-0");
-    expect(minted).toHaveLength(2);
-  });
-
-  it("lets concurrent loads of one customer share one mint", async () => {
-    const pending = deferred<{ session: string }>();
-    let mints = 0;
-    const cache = createSessionCache({
-      mint: () => {
-        mints += 1;
-        return pending.promise;
-      },
-      keyOf,
-    });
-    const loads = Array.from({ length: 10 }, () => cache.get(acme));
-    expect(mints).toBe(1);
-    pending.resolve({ session: "shared" });
-    const sessions = (await Promise.all(loads)).map((cached) => cached.session);
-    expect(sessions).toEqual(Array(10).fill("shared"));
-    expect(mints).toBe(1);
-  });
-
-  it.each([
-    ["rejects", () => Promise.reject(new Error("API down"))],
-    [
-      "throws before returning a promise",
-      () => {
-        throw new Error("API down");
-      },
-    ],
-  ])(
-    "does not keep a failed mint (one that %s): every waiting load fails, and the next one mints again",
-    async (_, fail) => {
-      let attempts = 0;
-      const cache = createSessionCache({
-        mint: (customer: { id: string }) => {
-          attempts += 1;
-          return attempts === 1 ? fail() : Promise.resolve({ session: `${customer.id}-ok` });
-        },
-        keyOf,
-      });
-      const results = await Promise.allSettled([cache.get(acme), cache.get(acme)]);
-      expect(results.map((result) => result.status)).toEqual(["rejected", "rejected"]);
-      expect(attempts).toBe(1);
-      expect((await cache.get(acme)).session).toBe("acme-ok");
-      expect(attempts).toBe(2);
-    },
-  );
-
-  it("refuses a refresh margin that leaves a session no time to be served", () => {
-    const mint = async () => ({ session: "x" });
-    expect(() => createSessionCache({ mint, keyOf, refreshMarginMs: EMBED_SESSION_LIFETIME_MS })).toThrow(RangeError);
-    expect(() => createSessionCache({ mint, keyOf, refreshMarginMs: -1 })).toThrow(RangeError);
+  it("refuses any change: another id, a later expiry, a flipped signature, a missing part", () => {
+    const value = signedCookieValue(SECRET, "acme", now);
+    const [version, , expires, mac] = value.split(".") as [string, string, string, string];
+    const flipped = `${mac.slice(0, -1)}${mac.endsWith("A") ? "B" : "A"}`;
+    for (const tampered of [
+      `${version}.globex.${expires}.${mac}`,
+      `${version}.acme.${Number(expires) + 1}.${mac}`,
+      `${version}.acme.${expires}.${flipped}`,
+      `${version}.acme.${expires}.`,
+      `${version}.acme.${expires}`,
+      `v2.acme.${expires}.${mac}`,
+      "",
+    ]) {
+      expect(verifiedCustomerId(SECRET, tampered, now), tampered).toBeUndefined();
+    }
   });
 });
 
@@ -187,46 +92,93 @@ afterAll(async () => {
 });
 
 describe("the example server, over HTTP", () => {
-  const acme: Customer = { id: "acme", username: "svc_acme", name: `Acme <Sales> & "Co"` };
-  const globex: Customer = { id: "globex co", username: "svc_globex", name: "Globex" };
+  const acme: Customer = { id: "acme", username: "svc_acme" };
+  const globex: Customer = { id: "globex", username: "svc_globex" };
   const customers: [Customer, ...Customer[]] = [acme, globex];
-  /** Every session minted by any server of this block, to check that none reached a log. */
+  /** Every session handed out by any server of this block, to check that none reached a log. */
   const everySession: string[] = [];
   const everyLog: string[] = [];
+  const everyCookie: string[] = [];
 
-  function recordingMint() {
-    const mintedFor: string[] = [];
+  /** A stand-in for the cache: a new session per call, recorded with the customer it was for. */
+  function recordingSessions(now: () => number = Date.now) {
+    const servedTo: string[] = [];
     return {
-      mintedFor,
-      mint: async (customer: Customer) => {
+      servedTo,
+      sessionFor: async (customer: Customer) => {
         const session = awkwardSession();
-        mintedFor.push(customer.username);
+        servedTo.push(customer.id);
         everySession.push(session);
-        return { session };
+        return { session, refreshAt: now() + EMBED_SESSION_LIFETIME_MS - HOUR_MS };
       },
     };
   }
 
-  async function started(options: Omit<EmbedServerOptions, "log">) {
-    const running = await serve(options, everyLog);
+  async function started(options: Omit<EmbedServerOptions, "log" | "sessionSecret"> & { sessionSecret?: string }) {
+    const running = await serve({ sessionSecret: SECRET, ...options }, everyLog);
     closing.push(running.close);
     return running;
   }
 
-  /** The session in the page's iframe src, as a browser would read it back. */
-  function sessionIn(html: string): string {
-    const src = /<iframe [^>]*src="([^"]*)"/.exec(html)?.[1];
-    if (!src) throw new Error("no iframe src in the page");
-    const url = new URL(src.replaceAll("&#39;", "'").replaceAll("&#38;", "&"));
-    return new URLSearchParams(url.hash.slice(1)).get("session") ?? "";
+  async function signedIn(url: string, customer: string) {
+    const cookie = await signIn(url, customer);
+    everyCookie.push(cookie);
+    return cookie;
   }
 
-  it("serves the first customer's page at /: the iframe's src, its sandbox, and the headers", async () => {
-    const { mint, mintedFor } = recordingMint();
-    const { url } = await started({ customers, mint });
-    const response = await fetch(`${url}/`);
+  const load = (url: string, cookie?: string, path = "/") =>
+    fetch(`${url}${path}`, { headers: cookie ? { cookie } : {}, redirect: "manual" });
+
+  it("shows a stranger the sign-in page: one form per customer posting `customer` to /signin, and no Dive", async () => {
+    const { sessionFor, servedTo } = recordingSessions();
+    const { url } = await started({ customers, sessionFor });
+    const response = await load(url);
     expect(response.status).toBe(200);
-    expect(mintedFor).toEqual(["svc_acme"]);
+    const html = await response.text();
+    const forms = [
+      ...html.matchAll(
+        /<form method="post" action="\/signin">\s*<input type="hidden" name="customer" value="([^"]+)">/g,
+      ),
+    ];
+    expect(forms.map((form) => form[1])).toEqual(["acme", "globex"]);
+    expect(html).not.toContain("<iframe");
+    expect(servedTo).toEqual([]);
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    const csp = response.headers.get("content-security-policy")!;
+    expect(csp).toContain("frame-src 'none'");
+    expect(csp).toContain("form-action 'self'");
+    expect(html).not.toMatch(/<script/i);
+  });
+
+  it("signs in with an HttpOnly, SameSite=Lax, signed cookie and redirects to /; Secure over https", async () => {
+    const { url } = await started({ customers, sessionFor: recordingSessions().sessionFor });
+    const response = await fetch(`${url}/signin`, {
+      method: "POST",
+      body: new URLSearchParams({ customer: "globex" }),
+      redirect: "manual",
+    });
+    expect(response.status).toBe(303);
+    expect(response.headers.get("location")).toBe("/");
+    const setCookie = response.headers.get("set-cookie")!;
+    const [pair, ...attributes] = setCookie.split("; ");
+    expect(pair).toMatch(new RegExp(`^${COOKIE_NAME}=v1\\.globex\\.\\d+\\.[\\w-]+$`));
+    expect(attributes).toEqual(["Path=/", "HttpOnly", "SameSite=Lax", "Max-Age=43200"]);
+    expect(verifiedCustomerId(SECRET, pair!.split("=")[1]!, Date.now())).toBe("globex");
+    const behindTls = await fetch(`${url}/signin`, {
+      method: "POST",
+      body: new URLSearchParams({ customer: "globex" }),
+      headers: { "x-forwarded-proto": "https" },
+      redirect: "manual",
+    });
+    expect(behindTls.headers.get("set-cookie")!.split("; ")).toContain("Secure");
+  });
+
+  it("serves the signed-in customer's page at /: the iframe's src, its sandbox, and the headers", async () => {
+    const { sessionFor, servedTo } = recordingSessions();
+    const { url } = await started({ customers, sessionFor });
+    const response = await load(url, await signedIn(url, "acme"));
+    expect(response.status).toBe(200);
+    expect(servedTo).toEqual(["acme"]);
     const session = everySession.at(-1)!;
     const html = await response.text();
     expect(response.headers.get("content-type")).toBe("text/html; charset=utf-8");
@@ -237,13 +189,12 @@ describe("the example server, over HTTP", () => {
     expect(csp).toMatch(/^default-src 'none'; frame-src https:\/\/embed-motherduck\.com; style-src 'nonce-[\w+/=]+';/);
     // The src attribute, escaped: encodeURIComponent leaves ' alone, so the attribute escapes it.
     expect(html).toContain(`src="${embedUrl(session).replaceAll("'", "&#39;")}" sandbox="${EMBED_IFRAME_SANDBOX}"`);
-    expect(sessionIn(html)).toBe(session);
+    expect(sessionInPage(html)).toBe(session);
     // The session appears once, encoded in the src fragment (and escaped for the attribute), and raw nowhere.
     expect(html.split(encodeURIComponent(session).replaceAll("'", "&#39;")).length - 1).toBe(1);
     expect(html).not.toContain(session);
-    // The customer's name is escaped wherever it appears.
-    expect(html).not.toContain("<Sales>");
-    expect(html).toContain("<title>Acme &#60;Sales&#62; &#38; &#34;Co&#34;</title>");
+    expect(html).toContain("<title>Analytics for acme</title>");
+    expect(html).toContain('<form method="post" action="/signout">');
     // The style block carries the header's nonce, and there is no script.
     const nonce = /'nonce-([^']+)'/.exec(csp)![1]!;
     expect(html).toContain(`<style nonce="${nonce}">`);
@@ -251,78 +202,106 @@ describe("the example server, over HTTP", () => {
   });
 
   it("gives each page load a fresh style nonce", async () => {
-    const { url } = await started({ customers, mint: recordingMint().mint });
+    const { url } = await started({ customers, sessionFor: recordingSessions().sessionFor });
+    const cookie = await signedIn(url, "acme");
     const nonces = new Set<string | null>();
-    for (let i = 0; i < 3; i++) nonces.add((await fetch(`${url}/`)).headers.get("content-security-policy"));
+    for (let i = 0; i < 3; i++) nonces.add((await load(url, cookie)).headers.get("content-security-policy"));
     expect(nonces.size).toBe(3);
   });
 
-  it("serves /customers/<id> for each customer; other paths are 404, other methods 405", async () => {
-    const { mint, mintedFor } = recordingMint();
-    const { url, logs } = await started({ customers, mint });
-    expect((await fetch(`${url}/customers/globex%20co`)).status).toBe(200);
-    expect(mintedFor).toEqual(["svc_globex"]);
-    expect((await fetch(`${url}/customers/acme?utm=x`)).status).toBe(200);
-    for (const path of [
-      "/customers/nobody",
-      "/customers/acme/x",
-      "/customers/%E0%A4%A",
-      "/favicon.ico",
-      "/index.html",
-    ]) {
-      const response = await fetch(`${url}${path}`);
+  it("lets no path, query or field pick another customer's Dive", async () => {
+    const { sessionFor, servedTo } = recordingSessions();
+    const { url, logs } = await started({ customers, sessionFor });
+    const cookie = await signedIn(url, "acme");
+    for (const path of ["/?customer=globex", "/?id=globex&username=svc_globex", "/#globex"]) {
+      expect((await load(url, cookie, path)).status, path).toBe(200);
+    }
+    expect(servedTo).toEqual(["acme", "acme", "acme"]);
+    for (const path of ["/customers/globex", "/globex", "/customers/acme", "/index.html", "/favicon.ico"]) {
+      const response = await load(url, cookie, path);
       expect(response.status, path).toBe(404);
       expect(await response.text()).toBe("Not found.\n");
-      expect(response.headers.get("cache-control")).toBe("no-store");
     }
-    const post = await fetch(`${url}/`, { method: "POST" });
-    expect(post.status).toBe(405);
-    expect(post.headers.get("allow")).toBe("GET, HEAD");
-    const head = await fetch(`${url}/customers/acme`, { method: "HEAD" });
-    expect(head.status).toBe(200);
-    expect(await head.text()).toBe("");
-    expect(mintedFor).toEqual(["svc_globex", "svc_acme"]);
-    // One line per request, with the path and never the query.
-    expect(logs).toEqual([
-      "GET /customers/globex%20co 200",
-      "GET /customers/acme 200",
-      "GET /customers/nobody 404",
-      "GET /customers/acme/x 404",
-      "GET /customers/%E0%A4%A 404",
-      "GET /favicon.ico 404",
-      "GET /index.html 404",
-      "POST / 405",
-      "HEAD /customers/acme 200",
+    // A second cookie of the same name, an unknown customer, or a sign-in field that is not a customer.
+    expect((await load(url, `${cookie}; ${COOKIE_NAME}=v1.globex.1.x`)).status).toBe(200);
+    expect(servedTo.at(-1)).toBe("acme");
+    for (const body of ["customer=nobody", "customer=", "who=globex", "customer=globex%00"]) {
+      const response = await fetch(`${url}/signin`, {
+        method: "POST",
+        body,
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        redirect: "manual",
+      });
+      expect(response.status, body).toBe(400);
+      expect(response.headers.get("set-cookie")).toBeNull();
+    }
+    const json = await fetch(`${url}/signin`, {
+      method: "POST",
+      body: JSON.stringify({ customer: "globex" }),
+      headers: { "content-type": "application/json" },
+      redirect: "manual",
+    });
+    expect(json.status).toBe(400);
+    expect(servedTo).toEqual(["acme", "acme", "acme", "acme"]);
+    expect(logs.filter((line) => line.startsWith("GET /customers"))).toEqual([
+      "GET /customers/globex 404",
+      "GET /customers/acme 404",
     ]);
   });
 
-  it("lets concurrent page loads of one customer wait on one mint", async () => {
-    const pending = deferred<{ session: string }>();
-    let mints = 0;
-    const { url, server } = await started({
-      customers,
-      mint: () => {
-        mints += 1;
-        return pending.promise;
-      },
-    });
-    let arrived = 0;
-    server.on("request", () => (arrived += 1));
-    const loads = Array.from({ length: 8 }, () => fetch(`${url}/`).then(async (r) => [r.status, await r.text()]));
-    await until(() => arrived === 8, "eight requests to reach the server");
-    expect(mints).toBe(1);
-    const session = awkwardSession();
-    everySession.push(session);
-    pending.resolve({ session });
-    const pages = await Promise.all(loads);
-    for (const [status, html] of pages) {
-      expect(status).toBe(200);
-      expect(sessionIn(String(html))).toBe(session);
+  it("shows the sign-in page, and no Dive, for a tampered, foreign, expired or unknown customer's cookie", async () => {
+    const { sessionFor, servedTo } = recordingSessions();
+    const { url } = await started({ customers, sessionFor });
+    const cookie = await signedIn(url, "acme");
+    const value = cookie.slice(COOKIE_NAME.length + 1);
+    const [version, , expires, mac] = value.split(".") as [string, string, string, string];
+    const tampered = [
+      `${version}.globex.${expires}.${mac}`,
+      `${version}.acme.${Number(expires) + 3600}.${mac}`,
+      `${version}.acme.${expires}.${mac.slice(1)}`,
+      signedCookieValue(randomBytes(32).toString("base64url"), "globex", Date.now()),
+      signedCookieValue(SECRET, "acme", Date.now() - 13 * HOUR_MS),
+      signedCookieValue(SECRET, "initech", Date.now()),
+      "",
+    ];
+    for (const forged of tampered) {
+      const response = await load(url, `${COOKIE_NAME}=${forged}`);
+      expect(response.status, forged).toBe(200);
+      const html = await response.text();
+      expect(html, forged).toContain("<title>Sign in</title>");
+      expect(html, forged).not.toContain("<iframe");
     }
-    expect(mints).toBe(1);
+    expect(servedTo).toEqual([]);
   });
 
-  it("answers a failed mint with 502 and a plain message, logs only the error's class, and mints again next time", async () => {
+  it("signs out: POST /signout clears the cookie, and / shows the sign-in page again", async () => {
+    const { url, logs } = await started({ customers, sessionFor: recordingSessions().sessionFor });
+    const cookie = await signedIn(url, "globex");
+    const response = await fetch(`${url}/signout`, { method: "POST", headers: { cookie }, redirect: "manual" });
+    expect(response.status).toBe(303);
+    expect(response.headers.get("location")).toBe("/");
+    expect(response.headers.get("set-cookie")).toBe(`${COOKIE_NAME}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`);
+    expect(await (await load(url)).text()).toContain("<title>Sign in</title>");
+    for (const [method, path, allow] of [
+      ["POST", "/", "GET, HEAD"],
+      ["GET", "/signin", "POST"],
+      ["GET", "/signout", "POST"],
+    ] as const) {
+      const wrong = await fetch(`${url}${path}`, { method, redirect: "manual" });
+      expect(wrong.status, `${method} ${path}`).toBe(405);
+      expect(wrong.headers.get("allow")).toBe(allow);
+    }
+    expect(logs).toEqual([
+      "POST /signin 303",
+      "POST /signout 303",
+      "GET / 200",
+      "POST / 405",
+      "GET /signin 405",
+      "GET /signout 405",
+    ]);
+  });
+
+  it("answers a failed session with 502 and a plain message, logs only the error's class, and tries again next time", async () => {
     class PermissionDeniedError extends Error {
       override name = "PermissionDeniedError";
       status = 403;
@@ -331,111 +310,72 @@ describe("the example server, over HTTP", () => {
     let attempts = 0;
     const { url, logs } = await started({
       customers,
-      mint: async () => {
+      sessionFor: async () => {
         attempts += 1;
         if (attempts === 1) throw new PermissionDeniedError(`refused for bearer ${leaky}`);
         const session = awkwardSession();
         everySession.push(session);
-        return { session };
+        return { session, refreshAt: Date.now() + HOUR_MS };
       },
     });
-    const failed = await fetch(`${url}/`);
+    const cookie = await signedIn(url, "acme");
+    const failed = await load(url, cookie);
     expect(failed.status).toBe(502);
     expect(failed.headers.get("content-type")).toBe("text/plain; charset=utf-8");
     expect(failed.headers.get("cache-control")).toBe("no-store");
     const body = await failed.text();
     expect(body).toBe("The analytics view is not available right now. Please try again in a minute.\n");
-    expect(logs).toEqual(["GET / 502 (embed session not minted: PermissionDeniedError 403)"]);
-    expect((await fetch(`${url}/`)).status).toBe(200);
+    expect(logs).toEqual(["POST /signin 303", "GET / 502 (embed session not minted: PermissionDeniedError 403)"]);
+    expect((await load(url, cookie)).status).toBe(200);
     expect(attempts).toBe(2);
     expect(logs.join("\n")).not.toContain(leaky);
   });
 
-  it("a session that is not one (empty) is a 502 too, not a page with a broken iframe", async () => {
-    const { url, logs } = await started({ customers, mint: async () => ({ session: "" }) });
-    expect((await fetch(`${url}/`)).status).toBe(502);
-    expect(logs).toEqual(["GET / 502 (embed session not minted: ValidationError)"]);
-  });
-
-  it("mints a new session an hour before the old one expires, and each page reloads itself by then", async () => {
-    let clock = Date.UTC(2026, 0, 1);
-    const { mint } = recordingMint();
-    const { url } = await started({ customers, mint, now: () => clock });
-    const load = async () => {
-      const html = await (await fetch(`${url}/`)).text();
-      return { session: sessionIn(html), reloadAfter: Number(/http-equiv="refresh" content="(\d+)"/.exec(html)?.[1]) };
-    };
-    const first = await load();
-    expect(first.reloadAfter).toBe((EMBED_SESSION_LIFETIME_MS - HOUR_MS) / 1000);
-    clock += EMBED_SESSION_LIFETIME_MS - HOUR_MS - 1_000;
-    expect(await load()).toEqual({ session: first.session, reloadAfter: 1 });
+  it("makes each page reload itself by the time the cache replaces its session", async () => {
+    let clock = Date.now();
+    const { sessionFor } = recordingSessions(() => clock);
+    const { url } = await started({ customers, sessionFor, now: () => clock });
+    const cookie = await signedIn(url, "acme");
+    const reloadAfter = async () =>
+      Number(/http-equiv="refresh" content="(\d+)"/.exec(await (await load(url, cookie)).text())?.[1]);
+    expect(await reloadAfter()).toBe((EMBED_SESSION_LIFETIME_MS - HOUR_MS) / 1000);
     clock += 1_000;
-    const second = await load();
-    expect(second.session).not.toBe(first.session);
-    expect(second.reloadAfter).toBe((EMBED_SESSION_LIFETIME_MS - HOUR_MS) / 1000);
+    expect(await reloadAfter()).toBe((EMBED_SESSION_LIFETIME_MS - HOUR_MS) / 1000);
   });
 
-  it("never logs a session: every line is method, path, status", () => {
+  it("never logs a session or a cookie: every line is method, path, status", () => {
     expect(everyLog.length).toBeGreaterThan(10);
     expect(everySession.length).toBeGreaterThan(5);
     for (const line of everyLog) {
       expect(line).toMatch(/^(GET|HEAD|POST) \/\S* \d{3}( \(embed session not minted: \w+( \d{3})?\))?$/);
-      for (const session of everySession) {
-        expect(line).not.toContain(session);
-        expect(line).not.toContain(encodeURIComponent(session));
+      for (const secret of [...everySession, ...everyCookie]) {
+        expect(line).not.toContain(secret);
+        expect(line).not.toContain(encodeURIComponent(secret));
       }
     }
   });
 });
 
 describe("npm run example:embed", () => {
-  it("refuses a bad PORT, and a token without DIVE_ID and EMBED_USERNAME, before starting anything", async () => {
-    expect(portFrom({})).toBe(3000);
-    expect(portFrom({ PORT: "0" })).toBe(0);
-    for (const PORT of ["abc", "-1", "1.5", "65536"]) expect(() => portFrom({ PORT }), PORT).toThrow(RangeError);
-    const token = `admin-${randomBytes(8).toString("hex")}`;
-    const real = { MOTHERDUCK_TOKEN: token, PORT: "0" };
-    await expect(startExample({ ...real, EMBED_USERNAME: "svc" })).rejects.toThrow(/^DIVE_ID is needed/);
-    await expect(startExample({ ...real, DIVE_ID: DEMO_DIVE_ID })).rejects.toThrow(/^EMBED_USERNAME is needed/);
-    await expect(startExample({ ...real, PORT: "x" })).rejects.not.toThrow(token);
-  });
-
-  it("starts against the emulator when MOTHERDUCK_TOKEN is not set, and serves the demo customer's page", async () => {
-    const env: NodeJS.ProcessEnv = { ...process.env, PORT: "0" };
-    for (const name of [
-      "MOTHERDUCK_TOKEN",
-      "motherduck_token",
-      "MOTHERDUCK_API_BASE_URL",
-      "DIVE_ID",
-      "EMBED_USERNAME",
-    ]) {
-      delete env[name];
-    }
-    // Its own process group, so that npm, tsx and the server all stop together.
-    const child = spawn("npm", ["run", "-s", "example:embed"], { cwd: root, env, detached: true, stdio: "pipe" });
-    let output = "";
-    child.stdout.on("data", (chunk) => (output += chunk));
-    child.stderr.on("data", (chunk) => (output += chunk));
-    const exited = once(child, "exit");
+  it("starts against the emulator when MOTHERDUCK_TOKEN is not set: a demo customer signs in and sees their Dive", async () => {
+    const example = await startExampleProcess({}, true);
     try {
-      await until(() => /listening on http:\/\/127\.0\.0\.1:\d+\)/.test(output), "the server to listen", 25_000);
-      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)\)/.exec(output)![1]!;
-      expect(output).toContain(`Embedding Dive ${DEMO_DIVE_ID} for service account "${DEMO_USERNAME}"`);
-      expect(output).toMatch(/via the local emulator at http:\/\/127\.0\.0\.1:\d+/);
-      const response = await fetch(`${url}/`);
+      expect(example.output()).toContain(
+        `Embedding Dive ${DEMO_DIVE_ID} for acme (customer_acme), globex (customer_globex), via the local emulator at http://127.0.0.1:`,
+      );
+      const stranger = await fetch(`${example.url}/`);
+      expect(await stranger.text()).toContain('action="/signin"');
+      const response = await fetch(`${example.url}/`, { headers: { cookie: await signIn(example.url, "globex") } });
       const html = await response.text();
       expect(response.status).toBe(200);
       expect(html).toContain(`src="${EMBED_ORIGIN}/sandbox/#session=`);
-      await until(() => output.includes(`GET / ${response.status}`), "the access log line");
+      await until(() => example.output().includes("GET / 200"), "the access log line");
     } finally {
-      process.kill(-child.pid!, "SIGTERM");
-      const timer = setTimeout(() => process.kill(-child.pid!, "SIGKILL"), 10_000);
-      await exited;
-      clearTimeout(timer);
+      await example.stop();
     }
     // It prints no token and no session: the emulator's tokens and minted sessions are JWT-shaped.
-    expect(output).not.toMatch(JWT);
-    expect(output).not.toContain("#session=");
+    expect(example.output()).not.toMatch(JWT);
+    expect(example.output()).not.toContain("#session=");
   }, 45_000);
 });
 
@@ -445,6 +385,8 @@ const chromium = chromiumAvailable("the embed example's browser test");
 interface BrowserSetup {
   url: string;
   logs: string[];
+  /** The customer the browser signs in as. */
+  customer: string;
   /** Every session minted so far. */
   minted(): string[];
   /** Secrets the server process holds that no browser may receive. */
@@ -454,30 +396,32 @@ interface BrowserSetup {
 }
 
 /**
- * The server with its minter passed in. The minter stands in for the embed-session call with what backs a real
- * session: a short-lived read-scaling token of the customer's service account, minted by the library on the
- * emulator with the admin token. So the server process holds a live admin token, and a JWT goes to the page.
+ * The server with its sessions passed in. The stand-in for the cache hands out what backs a real session: a
+ * short-lived read-scaling token of the customer's service account, minted by the library on the emulator with
+ * the admin token. So the server process holds a live admin token, and a JWT goes to the page.
  */
-async function withStandInMinter(): Promise<BrowserSetup> {
+async function withStandInSessions(): Promise<BrowserSetup> {
   const emulator: Emulator = await startEmulator();
   const md = createMotherDuckClient({ baseUrl: emulator.url, token: emulator.adminToken });
-  await md.users.createServiceAccount(DEMO_USERNAME);
+  await md.users.createServiceAccount("customer_demo");
   const minted: string[] = [];
   const running = await serve({
-    customers: [{ id: "demo", username: DEMO_USERNAME, name: "Demo customer: sales overview" }],
-    mint: async (customer) => {
+    customers: [{ id: "demo", username: "customer_demo" }],
+    sessionSecret: SECRET,
+    sessionFor: async (customer) => {
       const token = await md.tokens.create(customer.username, {
         name: `embed-${customer.id}`,
         ttl: EMBED_SESSION_LIFETIME_MS / 1000,
         token_type: "read_scaling",
       });
       minted.push(token.token);
-      return { session: token.token };
+      return { session: token.token, refreshAt: Date.now() + EMBED_SESSION_LIFETIME_MS - HOUR_MS };
     },
   });
   return {
     url: running.url,
     logs: running.logs,
+    customer: "demo",
     minted: () => minted,
     secrets: [emulator.adminToken, emulator.memberToken],
     screenshot: "embed-dive.png",
@@ -488,19 +432,47 @@ async function withStandInMinter(): Promise<BrowserSetup> {
   };
 }
 
-/** The example as `npm run example:embed` starts it: the library's createEmbedSession against the emulator. */
+/** The example as `npm run example:embed` starts it: the library's session cache on the emulator. */
 async function withLibraryOnEmulator(): Promise<BrowserSetup> {
   const logs: string[] = [];
   const example = await startExample({ PORT: "0" }, (line) => logs.push(line));
-  const emulator = example.emulator as Emulator & { embedSessions(): Array<{ session: string }> };
+  const emulator = example.emulator!;
   return {
     url: example.url,
     logs,
+    customer: "acme",
     minted: () => emulator.embedSessions().map((minted) => minted.session),
     secrets: [emulator.adminToken, emulator.memberToken],
     screenshot: "embed-dive-library.png",
     close: () => example.close(),
   };
+}
+
+/** A browser context that answers the embed origin with the stand-in and refuses anything else off loopback. */
+async function offlineContext(browser: Browser, url: string, standIn: string[] = [], refused: string[] = []) {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+  context.setDefaultTimeout(10_000);
+  await context.route("**/*", (route) => {
+    const requested = route.request().url();
+    if (requested.startsWith(`${url}/`)) return route.continue();
+    if (requested.startsWith(`${EMBED_ORIGIN}/`)) {
+      standIn.push(requested);
+      return route.fulfill({ status: 200, contentType: "text/html; charset=utf-8", body: STAND_IN });
+    }
+    refused.push(requested);
+    return route.abort();
+  });
+  return context;
+}
+
+/** Signs in on the sign-in page by pressing the customer's button; resolves to the response of the Dive's page. */
+async function signInWithForm(page: Page, url: string, customer: string): Promise<Response> {
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.url() === `${url}/` && r.request().method() === "GET"),
+    page.getByRole("button", { name: `Sign in as ${customer}` }).click(),
+  ]);
+  await page.waitForLoadState("load");
+  return response;
 }
 
 /** What the stand-in for embed-motherduck.com serves: a page that shows it was reached. */
@@ -543,7 +515,7 @@ describe.runIf(chromium)("the example page, in Chromium", () => {
   });
 
   describe.each([
-    { name: "with a stand-in minter", start: withStandInMinter },
+    { name: "with stand-in sessions", start: withStandInSessions },
     {
       name: "with the library's createEmbedSession on the emulator",
       start: withLibraryOnEmulator,
@@ -561,18 +533,7 @@ describe.runIf(chromium)("the example page, in Chromium", () => {
 
     beforeAll(async () => {
       setup = await start();
-      context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
-      context.setDefaultTimeout(10_000);
-      await context.route("**/*", (route) => {
-        const url = route.request().url();
-        if (url.startsWith(`${setup.url}/`)) return route.continue();
-        if (url.startsWith(`${EMBED_ORIGIN}/`)) {
-          standIn.push(url);
-          return route.fulfill({ status: 200, contentType: "text/html; charset=utf-8", body: STAND_IN });
-        }
-        refused.push(url);
-        return route.abort();
-      });
+      context = await offlineContext(browser, setup.url, standIn, refused);
       page = await context.newPage();
       // Every CSP violation in any frame, from before the page's first byte.
       await page.addInitScript(() => {
@@ -594,7 +555,8 @@ describe.runIf(chromium)("the example page, in Chromium", () => {
           }))(),
         );
       });
-      pageResponse = (await page.goto(`${setup.url}/`, { waitUntil: "load" }))!;
+      await page.goto(`${setup.url}/`, { waitUntil: "load" });
+      pageResponse = await signInWithForm(page, setup.url, setup.customer);
     }, 60_000);
 
     afterAll(async () => {
@@ -619,7 +581,7 @@ describe.runIf(chromium)("the example page, in Chromium", () => {
       expect(url.search).toBe("");
       expect(new URLSearchParams(url.hash.slice(1)).get("session")).toBe(session());
       await expect(iframe.getAttribute("sandbox")).resolves.toBe(EMBED_IFRAME_SANDBOX);
-      await expect(iframe.getAttribute("title")).resolves.toBe("Demo customer: sales overview");
+      await expect(iframe.getAttribute("title")).resolves.toBe(`Analytics for ${setup.customer}`);
       // The frame the browser loaded holds the session in its own location, where the Dive's script reads it.
       const frame = (await iframe.elementHandle())!.contentFrame();
       const loaded = (await frame)!;
@@ -651,7 +613,7 @@ describe.runIf(chromium)("the example page, in Chromium", () => {
           .evaluate((el) => (globalThis as unknown as PageGlobals).getComputedStyle(el).borderTopWidth),
       ).resolves.toBe("0px");
       // An iframe to any other origin, this server's own included, is blocked before a request is made.
-      for (const elsewhere of ["https://elsewhere.example/sandbox/", `${setup.url}/customers/demo`]) {
+      for (const elsewhere of ["https://elsewhere.example/sandbox/", `${setup.url}/`]) {
         const requestsBefore = setup.logs.length;
         const violation = await page.evaluate(
           (src) =>
@@ -685,7 +647,7 @@ describe.runIf(chromium)("the example page, in Chromium", () => {
         expect(url).not.toContain(session());
         expect(url).not.toContain(encodeURIComponent(session()));
       }
-      expect(setup.logs).toContain("GET / 200");
+      expect(setup.logs).toEqual(["GET / 200", "POST /signin 303", "GET / 200"]);
       for (const line of setup.logs) {
         expect(line).not.toContain(session());
         expect(line).not.toContain(encodeURIComponent(session()));
@@ -718,6 +680,92 @@ describe.runIf(chromium)("the example page, in Chromium", () => {
       const list = received.map((r) => `  ${r.status} ${r.contentType.padEnd(26)} ${r.url.split("#")[0]}`);
       console.log(`Screenshot of the embed example: ${path}\nWhat the browser received:\n${list.join("\n")}`);
       for (const line of list) expect(line).not.toContain(encodeURIComponent(session()));
+    });
+  });
+
+  describe("two customers signed in, and a stranger", () => {
+    let example: Awaited<ReturnType<typeof startExample>>;
+    const contexts: BrowserContext[] = [];
+    const refused: string[] = [];
+
+    beforeAll(async () => {
+      example = await startExample({ PORT: "0" }, () => {});
+    }, 30_000);
+
+    afterAll(async () => {
+      await Promise.all(contexts.map((context) => context.close()));
+      await example?.close();
+    });
+
+    /** A fresh browser context (its own cookie jar) on the sign-in page. */
+    async function visitor() {
+      const context = await offlineContext(browser, example.url, [], refused);
+      contexts.push(context);
+      const page = await context.newPage();
+      await page.goto(`${example.url}/`, { waitUntil: "load" });
+      return page;
+    }
+
+    /** The session in the fragment of the iframe's loaded frame, as the Dive's script would read it. */
+    async function sessionInFrame(page: Page): Promise<string> {
+      const frame = (await (await page.locator("iframe").elementHandle())!.contentFrame())!;
+      const hash = await frame.evaluate(() => (globalThis as unknown as PageGlobals).location.hash);
+      return new URLSearchParams(hash.slice(1)).get("session") ?? "";
+    }
+
+    it("each sees only their own session in the iframe's fragment; the stranger sees the sign-in page", async () => {
+      const [acme, globex, stranger] = await Promise.all([visitor(), visitor(), visitor()]);
+      await signInWithForm(acme, example.url, "acme");
+      await signInWithForm(globex, example.url, "globex");
+      const sessionOf = (username: string) =>
+        example
+          .emulator!.embedSessions()
+          .filter((minted) => minted.username === username)
+          .map((m) => m.session);
+      expect(sessionOf("customer_acme")).toHaveLength(1);
+      expect(sessionOf("customer_globex")).toHaveLength(1);
+      await expect(sessionInFrame(acme)).resolves.toBe(sessionOf("customer_acme")[0]);
+      await expect(sessionInFrame(globex)).resolves.toBe(sessionOf("customer_globex")[0]);
+      await expect(acme.locator("h1").textContent()).resolves.toBe("Analytics for acme");
+      await expect(globex.locator("h1").textContent()).resolves.toBe("Analytics for globex");
+      // The stranger, even after each customer's page was served, gets no Dive: the sign-in page.
+      await stranger.reload({ waitUntil: "load" });
+      await expect(stranger.locator("iframe").count()).resolves.toBe(0);
+      await expect(stranger.locator('form[action="/signin"]').count()).resolves.toBe(2);
+      const strangerHtml = await stranger.content();
+      for (const session of example.emulator!.embedSessions().map((minted) => minted.session)) {
+        expect(strangerHtml).not.toContain(encodeURIComponent(session));
+      }
+      // The cookie is out of the page's reach.
+      const cookies = await acme.context().cookies();
+      expect(cookies.map(({ name, httpOnly, sameSite }) => ({ name, httpOnly, sameSite }))).toEqual([
+        { name: COOKIE_NAME, httpOnly: true, sameSite: "Lax" },
+      ]);
+      await expect(
+        acme.evaluate(() => (globalThis as unknown as { document: { cookie: string } }).document.cookie),
+      ).resolves.toBe("");
+      expect(refused).toEqual([]);
+
+      const artifacts = join(root, "test/artifacts");
+      await mkdir(artifacts, { recursive: true });
+      for (const [name, page] of [
+        ["signed-in-acme", acme],
+        ["signed-in-globex", globex],
+        ["sign-in", stranger],
+      ] as const) {
+        await page.screenshot({ path: join(artifacts, `embed-dive-${name}.png`) });
+      }
+      console.log(`Screenshots of each customer's page and of the sign-in page: ${artifacts}/embed-dive-*.png`);
+    });
+
+    it("signing out takes the Dive away", async () => {
+      const page = await visitor();
+      await signInWithForm(page, example.url, "acme");
+      await expect(page.locator("iframe").count()).resolves.toBe(1);
+      await Promise.all([page.waitForURL(`${example.url}/`), page.getByRole("button", { name: "Sign out" }).click()]);
+      await page.waitForLoadState("load");
+      await expect(page.locator("iframe").count()).resolves.toBe(0);
+      await expect(page.getByRole("button", { name: "Sign in as acme" }).isVisible()).resolves.toBe(true);
     });
   });
 });

@@ -1,87 +1,127 @@
-// The example's web server: one page per customer, each showing that customer's Dive. It is plain node:http
-// on purpose: the example needs nothing beyond the library, and a framework would hide the three things worth
-// seeing here (the session in the iframe's fragment, the page's headers, and the per-customer cache).
+// The example's web server: a customer signs in, then sees their own Dive. It is plain node:http on purpose:
+// the example needs nothing beyond the library, and a framework would hide what is worth seeing here (where the
+// customer comes from, the session in the iframe's fragment, the page's headers, and the session cache).
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import { createSessionCache } from "./session-cache.js";
-import type { MintedSession } from "./session-cache.js";
-import { embedPage, plainReply } from "./page.js";
+import type { Customer } from "./config.js";
+import { embedPage, plainReply, redirectReply, signInPage } from "./page.js";
 import type { Reply } from "./page.js";
+import {
+  COOKIE_NAME,
+  cookieFrom,
+  signInCookie,
+  signOutCookie,
+  signedCookieValue,
+  verifiedCustomerId,
+} from "./signin-cookie.js";
 
-/** One of your customers: the service account their embedded Dive runs as, and how the page names them. */
-export interface Customer {
-  /** Also sent as the session's `session_name`, so each customer keeps one read-scaling session. */
-  readonly id: string;
-  /** The customer's service account. */
-  readonly username: string;
-  readonly name: string;
+export type { Customer } from "./config.js";
+
+/** A customer's session, as the cache serves it: the session and when to reload the page for a new one. */
+export interface PageSession {
+  readonly session: string;
+  readonly refreshAt: number;
 }
 
 export interface EmbedServerOptions {
-  /** The customers; the first one's page is also served at `/`. */
+  /** The customers who may sign in. */
   customers: readonly [Customer, ...Customer[]];
-  /** Mints a session for a customer, on the server, with the admin token that never leaves it. */
-  mint: (customer: Customer) => Promise<MintedSession>;
-  /** One line per request: method, path, status. Default console.log. Never given a session or a token. */
+  /** The customer's session, from the cache (which mints on the server, with the admin token that never leaves it). */
+  sessionFor: (customer: Customer) => Promise<PageSession>;
+  /** The key that signs the sign-in cookie. Servers sharing it accept each other's cookies. */
+  sessionSecret: string;
+  /** One line per request: method, path, status. Default console.log. Never given a session, token or cookie. */
   log?: (line: string) => void;
-  /** The cache's clock, for tests. Default Date.now. */
+  /** The clock of the page's reload and the cookie's expiry, for tests. Default Date.now. */
   now?: () => number;
-  /** How long before expiry a cached session is replaced; default one hour. */
-  refreshMarginMs?: number;
 }
 
 const UNAVAILABLE = "The analytics view is not available right now. Please try again in a minute.";
+/** A sign-in form holds one short field; anything longer is not one. */
+const MAX_FORM_BYTES = 1024;
 
-/** Which customer a path names: `/` is the first, `/customers/<id>` any; anything else is no page. */
-export function customerForPath(path: string, customers: readonly Customer[]): Customer | undefined {
-  if (path === "/") return customers[0];
-  const match = /^\/customers\/([^/]+)$/.exec(path);
-  if (!match) return undefined;
-  let id: string;
-  try {
-    id = decodeURIComponent(match[1]!);
-  } catch {
-    return undefined;
-  }
-  return customers.find((customer) => customer.id === id);
-}
-
-/** What a failed mint is called in the log: its class and status, never its message or anything it carries. */
+/** What a failed session is called in the log: its class and status, never its message or anything it carries. */
 function failureLabel(error: unknown): string {
   const name = error instanceof Error ? error.name : typeof error;
   const status = (error as { status?: unknown } | null)?.status;
   return typeof status === "number" ? `${name} ${status}` : name;
 }
 
-export function createEmbedServer(options: EmbedServerOptions): Server {
-  const { customers, mint, log = console.log, now = Date.now } = options;
-  const cache = createSessionCache({
-    mint,
-    keyOf: (customer: Customer) => customer.id,
-    now,
-    ...(options.refreshMarginMs !== undefined && { refreshMarginMs: options.refreshMarginMs }),
-  });
+/** Whether the browser reached this page over https: here, or at a proxy in front that says so. */
+function overHttps(request: IncomingMessage): boolean {
+  return (
+    (request.socket as { encrypted?: boolean }).encrypted === true || request.headers["x-forwarded-proto"] === "https"
+  );
+}
 
-  async function answer(request: IncomingMessage): Promise<{ reply: Reply; note?: string }> {
-    const path = pathOf(request);
-    const customer = customerForPath(path, customers);
-    if (!customer) return { reply: plainReply(404, "Not found.") };
-    if (request.method !== "GET" && request.method !== "HEAD") {
-      return { reply: plainReply(405, "Method not allowed.", { Allow: "GET, HEAD" }) };
-    }
+/** The form's body, or undefined when it is too long or not a form. */
+async function formFields(request: IncomingMessage): Promise<URLSearchParams | undefined> {
+  if (!/^application\/x-www-form-urlencoded\b/i.test(request.headers["content-type"] ?? "")) return undefined;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_FORM_BYTES) return undefined;
+    chunks.push(chunk);
+  }
+  return new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
+}
+
+type Answer = { reply: Reply; note?: string };
+
+export function createEmbedServer(options: EmbedServerOptions): Server {
+  const { customers, sessionFor, sessionSecret, log = console.log, now = Date.now } = options;
+  const byId = new Map(customers.map((customer) => [customer.id, customer]));
+  const nonce = () => randomBytes(16).toString("base64");
+
+  /**
+   * Who is signed in: the customer the cookie vouches for, and nothing else. This is where a real app asks its
+   * own login (its session middleware, its identity provider) which customer the visitor belongs to.
+   */
+  function signedInCustomer(request: IncomingMessage): Customer | undefined {
+    const value = cookieFrom(request.headers.cookie, COOKIE_NAME);
+    const id = value === undefined ? undefined : verifiedCustomerId(sessionSecret, value, now());
+    return id === undefined ? undefined : byId.get(id);
+  }
+
+  async function dive(customer: Customer): Promise<Answer> {
     try {
-      const { session, refreshAt } = await cache.get(customer);
-      const styleNonce = randomBytes(16).toString("base64");
+      const { session, refreshAt } = await sessionFor(customer);
+      const title = `Analytics for ${customer.id}`;
       return {
-        reply: embedPage({ title: customer.name, session, styleNonce, reloadAfterSeconds: (refreshAt - now()) / 1000 }),
+        reply: embedPage({ title, session, styleNonce: nonce(), reloadAfterSeconds: (refreshAt - now()) / 1000 }),
       };
     } catch (error) {
       return { reply: plainReply(502, UNAVAILABLE), note: `embed session not minted: ${failureLabel(error)}` };
     }
   }
 
-  function send(request: IncomingMessage, response: ServerResponse, { reply, note }: { reply: Reply; note?: string }) {
+  async function signIn(request: IncomingMessage): Promise<Answer> {
+    const id = (await formFields(request))?.get("customer");
+    const customer = id === undefined || id === null ? undefined : byId.get(id);
+    if (!customer) return { reply: plainReply(400, "Unknown customer.") };
+    const cookie = signInCookie(signedCookieValue(sessionSecret, customer.id, now()), overHttps(request));
+    return { reply: redirectReply("/", cookie) };
+  }
+
+  async function answer(request: IncomingMessage): Promise<Answer> {
+    const path = pathOf(request);
+    const method = request.method ?? "GET";
+    if (path === "/") {
+      if (method !== "GET" && method !== "HEAD")
+        return { reply: plainReply(405, "Method not allowed.", { Allow: "GET, HEAD" }) };
+      const customer = signedInCustomer(request);
+      return customer ? dive(customer) : { reply: signInPage([...byId.keys()], nonce()) };
+    }
+    if (path === "/signin" || path === "/signout") {
+      if (method !== "POST") return { reply: plainReply(405, "Method not allowed.", { Allow: "POST" }) };
+      return path === "/signin" ? signIn(request) : { reply: redirectReply("/", signOutCookie(overHttps(request))) };
+    }
+    return { reply: plainReply(404, "Not found.") };
+  }
+
+  function send(request: IncomingMessage, response: ServerResponse, { reply, note }: Answer) {
     response.writeHead(reply.status, { ...reply.headers, "Content-Length": Buffer.byteLength(reply.body) });
     response.end(request.method === "HEAD" ? undefined : reply.body);
     log(`${request.method} ${pathOf(request)} ${reply.status}${note ? ` (${note})` : ""}`);

@@ -9,16 +9,17 @@ export interface Reply {
 }
 
 /**
- * The page needs no script at all, so the policy allows none. It may frame only the Dive's origin, and its one
- * style block is allowed by a per-response nonce. Nothing may frame this page, post a form or change its base.
+ * The pages need no script at all, so the policy allows none. The Dive's page may frame only the Dive's origin;
+ * the sign-in page frames nothing. The one style block is allowed by a per-response nonce. Forms post only to
+ * this server (sign in, sign out); nothing may frame these pages or change their base.
  */
-export function pageSecurityPolicy(styleNonce: string): string {
+export function pageSecurityPolicy(styleNonce: string, frameSrc: string = EMBED_ORIGIN): string {
   return [
     "default-src 'none'",
-    `frame-src ${EMBED_ORIGIN}`,
+    `frame-src ${frameSrc}`,
     `style-src 'nonce-${styleNonce}'`,
     "base-uri 'none'",
-    "form-action 'none'",
+    "form-action 'self'",
     "frame-ancestors 'none'",
   ].join("; ");
 }
@@ -35,7 +36,7 @@ export function escapeHtml(text: string): string {
 }
 
 export interface PageInput {
-  /** The customer's name as the page shows it. */
+  /** The page's heading: which customer's analytics it shows. */
   title: string;
   session: string;
   styleNonce: string;
@@ -57,24 +58,79 @@ export function embedPage({ title, session, styleNonce, reloadAfterSeconds }: Pa
 <style nonce="${escapeHtml(styleNonce)}">
   html, body { margin: 0; height: 100%; font-family: system-ui, sans-serif; }
   body { display: flex; flex-direction: column; }
-  h1 { font-size: 1.1rem; margin: 0; padding: 0.75rem 1rem; border-bottom: 1px solid #ddd; }
+  header { display: flex; align-items: center; justify-content: space-between; padding: 0.75rem 1rem; border-bottom: 1px solid #ddd; }
+  h1 { font-size: 1.1rem; margin: 0; }
   iframe { flex: 1; width: 100%; border: 0; }
 </style>
 </head>
 <body>
+<header>
 <h1>${escapeHtml(title)}</h1>
+<form method="post" action="/signout"><button type="submit">Sign out</button></form>
+</header>
 <iframe title="${escapeHtml(title)}" src="${escapeHtml(embedUrl(session))}" sandbox="${EMBED_IFRAME_SANDBOX}"></iframe>
 </body>
 </html>
 `;
+  return { status: 200, headers: htmlHeaders(styleNonce), body };
+}
+
+/** The headers of an HTML page. */
+function htmlHeaders(styleNonce: string, frameSrc?: string): Record<string, string> {
   return {
-    status: 200,
+    ...COMMON_HEADERS,
+    "Content-Type": "text/html; charset=utf-8",
+    "Content-Security-Policy": pageSecurityPolicy(styleNonce, frameSrc),
+  };
+}
+
+/**
+ * The sign-in page: one form per customer, each posting its id as the field `customer`. It stands in for your
+ * app's own login, which is where the customer really comes from.
+ */
+export function signInPage(customerIds: readonly string[], styleNonce: string): Reply {
+  const forms = customerIds
+    .map(
+      (id) => `<form method="post" action="/signin">
+<input type="hidden" name="customer" value="${escapeHtml(id)}">
+<button type="submit">Sign in as ${escapeHtml(id)}</button>
+</form>`,
+    )
+    .join("\n");
+  const body = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Sign in</title>
+<style nonce="${escapeHtml(styleNonce)}">
+  body { font-family: system-ui, sans-serif; max-width: 28rem; margin: 3rem auto; padding: 0 1rem; }
+  form { margin: 0.5rem 0; }
+  button { font: inherit; padding: 0.5rem 1rem; width: 100%; }
+</style>
+</head>
+<body>
+<h1>Sign in</h1>
+<p>A demo sign-in: pick the customer to be. Your app signs its customers in its own way.</p>
+${forms}
+</body>
+</html>
+`;
+  return { status: 200, headers: htmlHeaders(styleNonce, "'none'"), body };
+}
+
+/** A redirect after a form post: 303, so the browser follows it with a GET. */
+export function redirectReply(location: string, setCookie: string): Reply {
+  return {
+    status: 303,
     headers: {
       ...COMMON_HEADERS,
-      "Content-Type": "text/html; charset=utf-8",
-      "Content-Security-Policy": pageSecurityPolicy(styleNonce),
+      Location: location,
+      "Set-Cookie": setCookie,
+      "Content-Type": "text/plain; charset=utf-8",
+      "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
     },
-    body,
+    body: "",
   };
 }
 

@@ -1,106 +1,112 @@
 // Starts the example from its environment: against the real API when MOTHERDUCK_TOKEN is set, otherwise
-// against a local emulator started here, with a service account made for the demo customer.
+// against a local emulator started here, with a service account made for each demo customer. Everything is
+// checked before anything starts, in both modes.
 import type { AddressInfo } from "node:net";
-import { createMotherDuckClient } from "../../src/index.js";
+import { ValidationError, createEmbedSessionCache, createMotherDuckClient } from "../../src/index.js";
 import type { MotherDuckClient } from "../../src/index.js";
 import { startEmulator } from "../../src/emulator/index.js";
 import type { Emulator } from "../../src/emulator/index.js";
 import { createEmbedServer } from "./app.js";
-import type { Customer } from "./app.js";
-import { libraryMinter } from "./minter.js";
+import { StartupError, readConfig } from "./config.js";
+import type { Customer, Env, ExampleConfig } from "./config.js";
+import { cachedSessions } from "./minter.js";
+import { connectRedisStore, redisAddress } from "./redis-store.js";
+import type { RedisSessionStore } from "./redis-store.js";
+import { randomSessionSecret } from "./signin-cookie.js";
 
-/** A made-up Dive id for the emulator, which embeds any Dive id it is given. */
-export const DEMO_DIVE_ID = "8d2f6c1e-4b7a-4e39-9a51-3c0d7e2b9f64";
-/** The demo customer's service account on the emulator. */
-export const DEMO_USERNAME = "customer_demo";
-const DEFAULT_PORT = 3000;
+export { DEMO_CUSTOMERS, DEMO_DIVE_ID, portFrom } from "./config.js";
 
 export interface RunningExample {
-  /** The page's base URL: `${url}/` is the demo customer's page. */
+  /** The page's base URL: `${url}/` signs a customer in, then shows their Dive. */
   url: string;
-  customer: Customer;
+  customers: readonly Customer[];
   diveId: string;
   /** The emulator, when the example runs against one. */
   emulator?: Emulator;
+  /** Whether sessions are shared through Redis. */
+  redis: boolean;
   close(): Promise<void>;
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
-
-export function portFrom(env: Env): number {
-  if (env.PORT === undefined || env.PORT === "") return DEFAULT_PORT;
-  const port = Number(env.PORT);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new RangeError(
-      `PORT must be a whole number from 0 to 65535 (0: any free port), not ${JSON.stringify(env.PORT)}`,
+async function redisStoreFor(url: string, log: (line: string) => void): Promise<RedisSessionStore> {
+  try {
+    return await connectRedisStore(url, log);
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    throw new StartupError(
+      "REDIS_URL",
+      `could not be reached at ${redisAddress(url)}${typeof code === "string" ? ` (${code})` : ""}`,
     );
   }
-  return port;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The library's verdict on the token or the base URL, as a start-up error naming the variable it came from. */
+function asStartupError(error: unknown): unknown {
+  if (!(error instanceof ValidationError)) return error;
+  const [issue] = error.issues;
+  const variable =
+    issue?.path === "baseUrl" ? "MOTHERDUCK_API_BASE_URL" : issue?.path === "token" ? "MOTHERDUCK_TOKEN" : undefined;
+  return variable ? new StartupError(variable, issue!.message) : error;
+}
 
-function required(env: Env, name: string): string {
-  const value = env[name];
-  if (!value) throw new Error(`${name} is needed when MOTHERDUCK_TOKEN is set (running against the real API)`);
-  return value;
+/** The client, and the emulator it talks to when there is no token, with each customer's service account. */
+async function clientFor(config: ExampleConfig): Promise<{ md: MotherDuckClient; emulator?: Emulator }> {
+  if (config.token) {
+    // The admin token goes to the client alone, which sends it to the MotherDuck API and nowhere else.
+    try {
+      return {
+        md: createMotherDuckClient({ token: config.token, ...(config.baseUrl && { baseUrl: config.baseUrl }) }),
+      };
+    } catch (error) {
+      throw asStartupError(error);
+    }
+  }
+  const emulator = await startEmulator();
+  const md = createMotherDuckClient({ baseUrl: emulator.url, token: emulator.adminToken });
+  try {
+    for (const customer of config.customers) await md.users.createServiceAccount(customer.username);
+  } catch (error) {
+    await emulator.close();
+    throw error;
+  }
+  return { md, emulator };
 }
 
 export async function startExample(env: Env, log: (line: string) => void = console.log): Promise<RunningExample> {
-  const port = portFrom(env);
-  let md: MotherDuckClient;
-  let diveId: string;
-  let username: string;
+  const config = readConfig(env);
+  const store = config.redisUrl ? await redisStoreFor(config.redisUrl, log) : undefined;
   let emulator: Emulator | undefined;
-  // The same variables the library reads, in the same order.
-  const token = env.MOTHERDUCK_TOKEN || env.motherduck_token;
-  if (token) {
-    diveId = required(env, "DIVE_ID");
-    username = required(env, "EMBED_USERNAME");
-    if (!UUID.test(diveId)) throw new Error(`DIVE_ID must be a Dive's UUID, not ${JSON.stringify(diveId)}`);
-    // The admin token goes to the client alone, which sends it to the MotherDuck API and nowhere else.
-    md = createMotherDuckClient({
-      token,
-      ...(env.MOTHERDUCK_API_BASE_URL && { baseUrl: env.MOTHERDUCK_API_BASE_URL }),
-    });
-  } else if (env.MOTHERDUCK_API_BASE_URL) {
-    throw new Error(
-      "MOTHERDUCK_API_BASE_URL is set but MOTHERDUCK_TOKEN is not: set the token for that API, or unset the URL " +
-        "to run against the built-in emulator",
-    );
-  } else {
-    emulator = await startEmulator();
-    diveId = env.DIVE_ID || DEMO_DIVE_ID;
-    username = env.EMBED_USERNAME || DEMO_USERNAME;
-    md = createMotherDuckClient({ baseUrl: emulator.url, token: emulator.adminToken });
-    try {
-      await md.users.createServiceAccount(username);
-    } catch (error) {
-      await emulator.close();
-      throw error;
-    }
-  }
-  const customer: Customer = { id: "demo", username, name: "Demo customer: sales overview" };
-  const server = createEmbedServer({ customers: [customer], mint: libraryMinter(md, diveId), log });
   try {
+    const client = await clientFor(config);
+    emulator = client.emulator;
+    const cache = createEmbedSessionCache(client.md, store ? { store } : {});
+    const server = createEmbedServer({
+      customers: config.customers,
+      sessionFor: cachedSessions(cache, config.diveId),
+      sessionSecret: config.sessionSecret ?? randomSessionSecret(),
+      log,
+    });
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
-      server.listen(port, "127.0.0.1", () => resolve());
+      server.listen(config.port, "127.0.0.1", () => resolve());
     });
+    const { port } = server.address() as AddressInfo;
+    return {
+      url: `http://127.0.0.1:${port}`,
+      customers: config.customers,
+      diveId: config.diveId,
+      ...(emulator && { emulator }),
+      redis: store !== undefined,
+      async close() {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await emulator?.close();
+        await store?.close();
+      },
+    };
   } catch (error) {
     await emulator?.close();
+    await store?.close();
     throw error;
   }
-  const { port: bound } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${bound}`,
-    customer,
-    diveId,
-    ...(emulator && { emulator }),
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await emulator?.close();
-    },
-  };
 }
