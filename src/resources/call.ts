@@ -42,6 +42,7 @@ function unreadable(error: unknown): ValidationError {
  * Reads a call's input once, then refuses, before anything is sent, a call that breaks the operation's
  * rules or whose options are wrong (listing every problem, with those `extraIssues` finds in the input
  * read), then one the declared identity may not make. Without an identity the server decides scope.
+ * `bodyPath` names the body in issues as the call's own argument does (see checkRequest).
  */
 export function check(
   context: ResourceContext,
@@ -49,6 +50,7 @@ export function check(
   given: RequestInput,
   callOptions?: unknown,
   extraIssues?: (input: RequestInput) => Issue[],
+  bodyPath?: string,
 ): Checked {
   let checked: Checked;
   let issues: Issue[];
@@ -58,7 +60,7 @@ export function check(
     if (given.body !== undefined) input.body = plain(given.body);
     const read = readCallOptions(callOptions);
     issues = read.issues;
-    issues.push(...checkRequest(operations[operationId], input, "reject"), ...(extraIssues?.(input) ?? []));
+    issues.push(...checkRequest(operations[operationId], input, "reject", bodyPath), ...(extraIssues?.(input) ?? []));
     checked = { options: read.options, input };
   } catch (error) {
     throw unreadable(error);
