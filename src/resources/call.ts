@@ -5,6 +5,7 @@ import type { OperationId } from "../rules.js";
 import { ResponseShapeError, TokenScopeError, ValidationError, errorFromResponse } from "../errors.js";
 import { actionOf, decideScope, scopeFactsFromIdentity } from "../scope.js";
 import { readCallOptions } from "../options.js";
+import { callQuietly } from "../quietly.js";
 import { checkRequest } from "../validation/request.js";
 import type { RequestInput } from "../validation/request.js";
 import { checkValue } from "../validation/schema.js";
@@ -103,8 +104,16 @@ export async function send<T>(
       ...BUFFERED_CALL,
     } as never,
   );
+  const { truncated, attempts } = responseMeta(response);
+  if (options.onResponse) {
+    const requestId = response.headers.get("x-request-id");
+    callQuietly(options.onResponse, {
+      status: response.status,
+      requestId: requestId === null ? undefined : context.redact(requestId),
+      attempts,
+    });
+  }
   if (!response.ok) {
-    const { truncated, attempts } = responseMeta(response);
     throw errorFromResponse(
       {
         status: response.status,
