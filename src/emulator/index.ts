@@ -125,10 +125,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const closing = new AbortController();
   // Each delayed request listens for the close: many at once are expected, not a leak.
   setMaxListeners(0, closing.signal);
+  const advanceTime = (seconds: number) => store.advance(seconds);
   const server = createEmulatorServer(store, {
     ...(options.onExchange && { onExchange: options.onExchange }),
     ...(nextFault && { nextFault }),
     closed: closing.signal,
+    control: {
+      adminToken,
+      isLiveToken: (secret) => !("reason" in store.authenticate(secret)),
+      hasUser: (username, organization) => store.user(organization, username) !== undefined,
+      activate: (username, ducklings, organization) => activate(username, ducklings, { organization }),
+      deactivate: (username, organization) => activate(username, [], { organization }),
+      advanceTime,
+      now: () => store.now(),
+    },
   });
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
@@ -145,7 +155,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     activate,
     deactivate: (username, where) => activate(username, [], where),
     embedSessions: () => store.embedSessions(),
-    advanceTime: (seconds) => store.advance(seconds),
+    advanceTime,
     close() {
       closing.abort();
       server.closeAllConnections();
