@@ -3,6 +3,7 @@
 import { operations } from "../rules.js";
 import type { OperationId } from "../rules.js";
 import { ResponseShapeError, TokenScopeError, ValidationError, errorFromResponse } from "../errors.js";
+import type { ApiError, ErrorContext } from "../errors.js";
 import { actionOf, decideScope, scopeFactsFromIdentity } from "../scope.js";
 import { readCallOptions } from "../options.js";
 import { callQuietly } from "../quietly.js";
@@ -85,6 +86,13 @@ export function guardScope(context: ResourceContext, operationId: OperationId, t
   throw new TokenScopeError(decision.rule, reason);
 }
 
+/** The typed error for a non-2xx answer that openapi-fetch returned, with what the transport learnt of it. */
+export function apiError(response: Response, body: unknown, context: ErrorContext): ApiError {
+  const { status, statusText, headers } = response;
+  const { truncated, attempts } = responseMeta(response);
+  return errorFromResponse({ status, statusText, headers, body: body ?? "", truncated, attempts }, context);
+}
+
 /** Sends a call that `check` passed and returns its body, checked against the spec's success schema. */
 export async function send<T>(
   context: ResourceContext,
@@ -104,8 +112,8 @@ export async function send<T>(
       ...BUFFERED_CALL,
     } as never,
   );
-  const { truncated, attempts } = responseMeta(response);
   if (options.onResponse) {
+    const { attempts } = responseMeta(response);
     const requestId = response.headers.get("x-request-id");
     callQuietly(options.onResponse, {
       status: response.status,
@@ -113,19 +121,7 @@ export async function send<T>(
       attempts,
     });
   }
-  if (!response.ok) {
-    throw errorFromResponse(
-      {
-        status: response.status,
-        statusText: response.statusText,
-        headers: response.headers,
-        body: error ?? "",
-        truncated,
-        attempts,
-      },
-      { operationId, redact: context.redact },
-    );
-  }
+  if (!response.ok) throw apiError(response, error, { operationId, redact: context.redact });
   if (!("response" in rule)) return undefined as T;
   const parsed = parseJson(takeBufferedText(response));
   if (!parsed.ok) {
