@@ -96,7 +96,10 @@ function checkedDuckling(duckling: ActiveDuckling): ActiveDuckling {
  * Starts a local MotherDuck REST API on loopback, seeded with organization "acme": `alice` (Admin) and `bob`
  * (Member), each with a read/write token. It enforces the spec's rules, revocation, expiry and the scope
  * table (S1 to S4), so tests of your own code meet the same refusals the real API gives. Every answer
- * carries a fresh `x-request-id`.
+ * carries a fresh `x-request-id`. A running emulator also takes `activate`, `deactivate` and `advanceTime`
+ * over HTTP, as `POST /_emulator/activate` (`{ username }`), `/_emulator/deactivate` and
+ * `/_emulator/advance-time` (`{ seconds }`), with `adminToken` as bearer: for a process that cannot call
+ * these functions, such as a shell script using the CLI.
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   // Checked before anything starts, so that bad options leave no server behind.
