@@ -15,6 +15,7 @@ import { line, terminalSafeLines } from "../printable.js";
 
 const common: FlagSpec = { "base-url": { type: "string" }, help: { type: "boolean", short: "h" } };
 const HELP_FLAGS = new Set(["--help", "-h"]);
+const VERSION_FLAGS = new Set(["--version", "-v"]);
 /** Flags only the bare command line takes; listed so that a typo of them is suggested too. */
 const TOP_LEVEL_FLAGS: FlagSpec = { version: { type: "boolean", short: "v" } };
 
@@ -23,7 +24,6 @@ function groupFlags(name: string): FlagSpec {
   const inGroup = Object.entries(commands).filter(([command]) => name === "" || command.startsWith(`${name} `));
   return Object.assign({}, ...inGroup.map(([, command]) => command.flags));
 }
-const VERSION_FLAGS = new Set(["--version", "-v"]);
 
 /** The only way commands write: stdout and stderr made terminal-safe, and the secret channel. */
 function outputFor(io: Io): Output {
