@@ -11,7 +11,7 @@ export type {
 export type { MotherDuckClient } from "./client.js";
 export type { ClientOptions, FetchFunction } from "./config.js";
 export type { Logger } from "./logger.js";
-export type { CallOptions } from "./options.js";
+export type { CallOptions, ResponseInfo } from "./options.js";
 export type { TokensResource, RotateOptions } from "./resources/tokens.js";
 export type { UsersResource, UsersFilter } from "./resources/users.js";
 export type { DucklingsResource, DucklingChange } from "./resources/ducklings.js";

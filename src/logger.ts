@@ -4,6 +4,7 @@ import type { Issue } from "./validation/schema.js";
 import { terminalSafe } from "./printable.js";
 import { redactDeep } from "./redact.js";
 import type { Redactor } from "./redact.js";
+import { callQuietly } from "./quietly.js";
 
 /**
  * Receives the client's diagnostics: one call per event, with a one-line message and the same facts as
@@ -81,16 +82,9 @@ export function safeLogger(logger: Logger, redact: Redactor): Logger {
   for (const method of LOG_METHODS) {
     const write = logger[method];
     if (typeof write !== "function") continue;
-    safe[method] = (message, fields) => {
-      try {
-        const result: unknown = write(terminalSafe(redact(message)), fields && redactDeep(fields, redact));
-        if (typeof (result as { catch?: unknown } | undefined)?.catch === "function") {
-          (result as Promise<unknown>).catch(() => undefined);
-        }
-      } catch {
-        // A diagnostic that cannot be delivered must not change the call it describes.
-      }
-    };
+    // A diagnostic that cannot be delivered must not change the call it describes.
+    safe[method] = (message, fields) =>
+      callQuietly(write, terminalSafe(redact(message)), fields && redactDeep(fields, redact));
   }
   return safe;
 }

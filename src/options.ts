@@ -90,9 +90,34 @@ export interface CallOptions {
   timeoutMs?: number;
   /** How many times this call may be retried; overrides the client's `maxRetries` (0 turns retries off). */
   maxRetries?: number;
+  /**
+   * Called with each answer the API gives this call, success and API error alike, once its retries are done
+   * and before the call resolves or rejects: for logs and support tickets, which want the request id of a
+   * success too. A call that makes several requests calls it once per answer, in order: `users.list` once per
+   * page (each page has its own request id), `ducklings.update` for its read and its write, `tokens.rotate`
+   * for its list, create and revoke. A call that gets no answer (a connection error, a timeout, an abort) or
+   * is refused before sending does not call it. Whatever it throws or rejects with is ignored: it never fails
+   * or changes the call.
+   *
+   * @example
+   * ```ts
+   * await md.tokens.create("svc_etl", { name: "etl" }, { onResponse: ({ requestId }) => log.info({ requestId }) });
+   * ```
+   */
+  onResponse?: (response: ResponseInfo) => void;
 }
 
-const CALL_OPTIONS: readonly (keyof CallOptions)[] = ["signal", "timeoutMs", "maxRetries"];
+/** One answer of the API, as `onResponse` sees it. */
+export interface ResponseInfo {
+  /** The HTTP status of the answer (the last attempt's, after retries). */
+  status: number;
+  /** The answer's `x-request-id` header, for MotherDuck support; undefined when it has none. */
+  requestId: string | undefined;
+  /** How many attempts the request took, retries included. */
+  attempts: number;
+}
+
+const CALL_OPTIONS: readonly (keyof CallOptions)[] = ["signal", "timeoutMs", "maxRetries", "onResponse"];
 
 function isAbortSignal(value: unknown): value is AbortSignal {
   const signal = value as AbortSignal | null;
@@ -118,6 +143,9 @@ export function readCallOptions(options: unknown): { options: CallOptions; issue
   issues.push(...unknownKeyIssues(options, CALL_OPTIONS, "options."));
   if (fields.signal !== undefined && !isAbortSignal(fields.signal)) {
     issues.push({ path: "options.signal", message: "must be an AbortSignal" });
+  }
+  if (fields.onResponse !== undefined && typeof fields.onResponse !== "function") {
+    issues.push({ path: "options.onResponse", message: "must be a function" });
   }
   issues.push(...checkTimeoutMs(fields.timeoutMs, "options.timeoutMs"));
   issues.push(...checkMaxRetries(fields.maxRetries, "options.maxRetries"));

@@ -33,3 +33,12 @@ export function closest(
   }
   return best?.word;
 }
+
+/**
+ * The known words that begin with `word`: a flag typed only in part (`--flock` for `--flock-size`), which is too
+ * far from the whole word for edit distance. A word of fewer than `minLength` characters completes nothing.
+ */
+export function completions(word: string, known: Iterable<string>, minLength = 3): string[] {
+  if (word.length < minLength) return [];
+  return [...known].filter((candidate) => candidate.length > word.length && candidate.startsWith(word));
+}

@@ -1,35 +1,14 @@
 // `motherduck-rest emulator` as a child process: its stdout is a script a shell can source, status lines go
 // to stderr, and a taken port is a plain error with a hint.
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { createMotherDuckClient } from "../src/index.js";
-import { CLI, runCli } from "./helpers/cli.js";
+import { runCli, startEmulatorCommand } from "./helpers/cli.js";
 
 const exec = promisify(execFile);
-
-/** Starts the emulator command and resolves once it has printed its last export line. */
-async function startEmulatorCommand() {
-  const child = spawn(CLI[0], [...CLI.slice(1), "emulator", "--port", "0"], {
-    env: { PATH: process.env.PATH ?? "" },
-    stdio: ["ignore", "pipe", "pipe"],
-    timeout: 15_000,
-  });
-  let stdout = "";
-  let stderr = "";
-  const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (/MOTHERDUCK_MEMBER_TOKEN=.*\n/.test(stdout)) resolve();
-    });
-    child.on("close", () => reject(new Error(`emulator exited early: ${stdout}${stderr}`)));
-  });
-  return { child, exited, stdout, stderr: () => stderr };
-}
 
 describe("motherduck-rest emulator", () => {
   it("prints only export lines and # comments, which bash sources into working variables", async () => {

@@ -140,7 +140,21 @@ describe("ducklings", () => {
         read_scaling: { instance_size: "pulse", flock_size: 1, cooldown_seconds: 60 },
       })
       .catch((e: unknown) => e);
-    expect((pulse as Error).message).toContain("body.config.read_scaling.cooldown_seconds must not be set with pulse");
+    expect((pulse as ValidationError).issues.map((i) => i.path)).toEqual(["config.read_scaling.cooldown_seconds"]);
+  });
+
+  it("set names its argument, config, in its issues, as update names its change", async () => {
+    const missing = await client()
+      .ducklings.set("svc_etl", { read_write: config.read_write } as DucklingConfig)
+      .catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(ValidationError);
+    expect((missing as ValidationError).issues).toEqual([{ path: "config.read_scaling", message: "is required" }]);
+    expect((missing as Error).message).toBe("Invalid request: config.read_scaling is required");
+    const wrongSize = await client()
+      .ducklings.set("svc_etl", { ...config, read_write: { instance_size: "huge" } } as unknown as DucklingConfig)
+      .catch((e: unknown) => e);
+    expect((wrongSize as ValidationError).issues.map((i) => i.path)).toEqual(["config.read_write.instance_size"]);
+    expect(server.requests).toHaveLength(0);
   });
 
   it("a PUT is retried like a read: 429, 502, 503 and 504, then success", async () => {

@@ -2,6 +2,7 @@
 // one more entry here and one more page in help.ts.
 import type { MotherDuckClient } from "../client.js";
 import { TokenRotationError } from "../errors.js";
+import type { ApiError } from "../errors.js";
 import { enums } from "../rules.js";
 import type { CreateTokenBody, DucklingConfig, RotateTokenBody, Token, TokenType } from "../types.js";
 import type { FlagSpec, FlagValues } from "./args.js";
@@ -18,6 +19,7 @@ import {
   pulseCooldownInFlags,
 } from "./ducklings.js";
 import { runEmulator } from "./emulator-command.js";
+import { emulatorControlCommands } from "./emulator-control.js";
 import { EXIT_FAILED, ReportedFailure, tokenTable } from "./output.js";
 import { shellQuote } from "./shell.js";
 import { userTable, usersFilter } from "./users.js";
@@ -36,8 +38,18 @@ export interface Command {
   positionals: string[];
   /** How this command names the library's issue paths, where the shared names (output.ts) do not fit. */
   issuePaths?: Record<string, string>;
+  /** The hint for an API error, where the library's does not fit this command; undefined keeps the library's. */
+  hint?: (error: ApiError) => string | undefined;
+  /**
+   * For a command that writes: what to run to learn whether the write happened, printed when Ctrl-C stops it
+   * mid-call (its request may have reached the API already).
+   */
+  afterInterrupt?: (positionals: string[]) => string;
   run(context: CommandContext): Promise<void>;
 }
+
+/** What to run after an interrupted write to `username`'s tokens. */
+const checkTokens = ([username]: string[]) => `check with: motherduck-rest tokens list ${shellQuote(username!)}`;
 
 const json = { json: { type: "boolean" } } as const;
 const lifetime = { ttl: { type: "string" }, "no-expiry": { type: "boolean" } } as const;
@@ -106,8 +118,16 @@ function deliverToken(
 
 export const commands: Record<string, Command> = {
   "tokens create": {
-    flags: { name: { type: "string" }, ...lifetime, type: { type: "string" }, ...json },
+    flags: {
+      name: { type: "string" },
+      ...lifetime,
+      type: { type: "string" },
+      description: { type: "string" },
+      ...json,
+    },
     positionals: ["username"],
+    issuePaths: { "body.description": "--description" },
+    afterInterrupt: checkTokens,
     async run({ values, positionals: [username], out, client }) {
       if (values.name === undefined) throw new UsageError("tokens create needs --name <name>");
       const ttl = ttlSeconds(values);
@@ -121,6 +141,7 @@ export const commands: Record<string, Command> = {
         name: values.name as string,
         ...(ttl !== undefined && { ttl }),
         ...(token_type && { token_type }),
+        ...(typeof values.description === "string" && { description: values.description }),
       };
       ensureSecretCanBeDelivered(out);
       const md = client();
@@ -132,6 +153,7 @@ export const commands: Record<string, Command> = {
   "tokens rotate": {
     flags: { name: { type: "string" }, ...lifetime, type: { type: "string" }, ...json },
     positionals: ["username", "token-id"],
+    afterInterrupt: checkTokens,
     async run({ values, positionals: [username, tokenId], out, client }) {
       const ttl = ttlSeconds(values);
       const token_type = tokenType(values);
@@ -189,6 +211,7 @@ export const commands: Record<string, Command> = {
   "tokens delete": {
     flags: json,
     positionals: ["username", "token-id"],
+    afterInterrupt: checkTokens,
     async run({ values, positionals: [username, tokenId], out, client }) {
       await client().tokens.delete(username!, tokenId!);
       if (values.json) await out.result(jsonText({ revoked: tokenId, username }));
@@ -198,6 +221,7 @@ export const commands: Record<string, Command> = {
   "users create-service-account": {
     flags: json,
     positionals: ["username"],
+    afterInterrupt: () => "check with: motherduck-rest users list --service-accounts",
     async run({ values, positionals: [username], out, client }) {
       const account = await client().users.createServiceAccount(username!);
       if (values.json) await out.result(jsonText(account));
@@ -210,6 +234,7 @@ export const commands: Record<string, Command> = {
   "users delete": {
     flags: { yes: { type: "boolean" }, ...json },
     positionals: ["username"],
+    afterInterrupt: () => "check with: motherduck-rest users list",
     async run({ values, positionals: [username], out, client }) {
       if (!values.yes) {
         throw new UsageError(
@@ -242,6 +267,7 @@ export const commands: Record<string, Command> = {
     flags: { ...Object.fromEntries(CHANGE_FLAGS.map((flag) => [flag, { type: "string" } as const])), ...json },
     positionals: ["username"],
     issuePaths: DUCKLING_ISSUE_PATHS,
+    afterInterrupt: ([username]) => `check with: motherduck-rest ducklings get ${shellQuote(username!)}`,
     async run({ values, positionals: [username], out, client }) {
       const change = ducklingChange(values);
       const config = await client()
@@ -268,6 +294,9 @@ export const commands: Record<string, Command> = {
     flags: { username: { type: "string" }, "session-name": { type: "string" }, ...json },
     positionals: ["dive-id"],
     issuePaths: { "body.username": "--username", "body.session_name": "--session-name", dive_id: "<dive-id>" },
+    // No call lists embed sessions, and none revokes one: a session minted unseen simply expires.
+    afterInterrupt: () =>
+      `an embed session that was minted is held by nobody and expires within ${EMBED_SESSION_LIFETIME}`,
     async run({ values, positionals: [diveId], out, client }) {
       const { username, "session-name": sessionName } = values;
       if (typeof username !== "string") throw new UsageError("dives embed-session needs --username <service-account>");
@@ -289,6 +318,7 @@ export const commands: Record<string, Command> = {
     positionals: [],
     run: ({ values, out }) => runEmulator(values, out),
   },
+  ...emulatorControlCommands,
 };
 
 /** Command groups: the first word of a two-word command. */

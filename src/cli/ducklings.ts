@@ -31,7 +31,7 @@ export const CHANGE_FLAGS = [...HALVES.flatMap((half) => Object.values(HALF_FLAG
 /** The library's names for the fields, as the flags that set them: for its issues. */
 export const DUCKLING_ISSUE_PATHS: Record<string, string> = Object.fromEntries(
   HALVES.flatMap((half) =>
-    ["change", "body.config"].flatMap((root) => [
+    ["change", "config"].flatMap((root) => [
       [`${root}.${half}.instance_size`, `--${HALF_FLAGS[half].size}`],
       [`${root}.${half}.cooldown_seconds`, `--${HALF_FLAGS[half].cooldown}`],
       ...(hasFlock(half) ? [[`${root}.${half}.flock_size`, `--${FLOCK_FLAG}`]] : []),
@@ -87,7 +87,7 @@ export function ducklingChange(values: FlagValues): DucklingChange {
  * The library refuses a cooldown on a Pulse Duckling; said in flags. The cooldown a flag gives is within the
  * spec's bounds already, so an issue at a cooldown the change gives is that rule: either the change itself asks
  * for Pulse (`change.…`), or the Duckling already is Pulse and the merged configuration was refused before the
- * write (`body.config.…`) with the cooldown a flag gave. A cooldown the server reported on a Pulse half is not
+ * write (`config.…`) with the cooldown a flag gave. A cooldown the server reported on a Pulse half is not
  * the user's: the merge drops it, and no flag is blamed for it.
  */
 export function pulseCooldownInFlags(error: unknown, change: DucklingChange, username: string): unknown {
@@ -98,7 +98,7 @@ export function pulseCooldownInFlags(error: unknown, change: DucklingChange, use
     if (paths.includes(`change.${half}.cooldown_seconds`) && change[half]?.instance_size === PULSE) {
       return new UsageError(`--${cooldown} cannot be set with --${size} ${PULSE}: a Pulse Duckling takes no cooldown`);
     }
-    if (paths.includes(`body.config.${half}.cooldown_seconds`) && change[half]?.cooldown_seconds !== undefined) {
+    if (paths.includes(`config.${half}.cooldown_seconds`) && change[half]?.cooldown_seconds !== undefined) {
       return new UsageError(
         line`--${cooldown} cannot be set: the ${half} Duckling of ${username} is ${PULSE}, which takes no cooldown; ` +
           `give --${size} with another size as well. Nothing was changed.`,

@@ -15,14 +15,15 @@ const SET_FLAGS = `[--size <size>] [--cooldown <duration>] [--read-scaling-size 
 
 const AUTH = `Auth: the token is read from MOTHERDUCK_TOKEN (or motherduck_token), never from a flag.
 Base URL: --base-url <url>, else MOTHERDUCK_API_BASE_URL, else https://api.motherduck.com.
-Exit codes: 0 ok; 1 the API or the network failed; 2 usage, validation or scope refusal.
+Exit codes: 0 ok; 1 the API or the network failed; 2 usage, validation or scope refusal; 130 Ctrl-C. Ctrl-C
+during a command that writes says that the write may have happened, and what to run to check.
 Anything that came from the server or the command line is printed with control characters escaped (\\e, \\n, \\x07).`;
 
 export const HELP: Record<string, string> = {
   "": `motherduck-rest ${VERSION}: the MotherDuck REST API from the command line
 
 Usage:
-  motherduck-rest tokens create <username> --name <name> (--ttl <duration> | --no-expiry) [--type ${TYPES}] [--json]
+  motherduck-rest tokens create <username> --name <name> (--ttl <duration> | --no-expiry) [--type ${TYPES}] [--description <text>] [--json]
   motherduck-rest tokens rotate <username> <token-id> [--ttl <duration> | --no-expiry] [--name <name>] [--type ${TYPES}] [--json]
   motherduck-rest tokens list <username> [--json]
   motherduck-rest tokens delete <username> <token-id> [--json]
@@ -34,6 +35,8 @@ Usage:
   motherduck-rest accounts active [--json]
   motherduck-rest dives embed-session <dive-id> --username <service-account> [--session-name <name>] [--json]
   motherduck-rest emulator [--port <n>] [--host <address>]
+  motherduck-rest emulator activate|deactivate <username> [--json]
+  motherduck-rest emulator advance-time <duration> [--json]
   motherduck-rest help [<command>]
   motherduck-rest --version | -v
 
@@ -50,7 +53,7 @@ ${AUTH}
 
 ${AUTH}
 `,
-  "tokens create": `Usage: motherduck-rest tokens create <username> --name <name> (--ttl <duration> | --no-expiry) [--type ${TYPES}] [--json]
+  "tokens create": `Usage: motherduck-rest tokens create <username> --name <name> (--ttl <duration> | --no-expiry) [--type ${TYPES}] [--description <text>] [--json]
 
 Creates an access token for <username> and prints its secret to stdout, alone, so it can be piped.
 Everything else goes to stderr. The secret is shown only this once. If it cannot be written to stdout
@@ -61,6 +64,7 @@ too, it prints the command that revokes it. Nothing is created when stdout is cl
   --ttl <duration>     lifetime: 90s, 15m, 1h, 30d, or seconds; from ${TTL_RANGE}
   --no-expiry          the token never expires until revoked (you must choose this or --ttl)
   --type <type>        ${TYPES} (default ${enums.token_type.read_write})
+  --description <text> what the token is for, shown by tokens list --json
   --json               print the whole created token as JSON to stdout, secret included
   --base-url <url>     the API to talk to
 
@@ -237,6 +241,43 @@ both of organization "acme"; status lines go to stderr. It keeps running until i
   --host <address>     the address to listen on (default 127.0.0.1)
 
   motherduck-rest emulator --port 0 > emulator.env &    and, once it says "listening": source emulator.env
+
+A running emulator is driven with the same MOTHERDUCK_API_BASE_URL (or --base-url) and MOTHERDUCK_TOKEN (its
+admin token) as every command:
+
+  activate <username>          start the user's read/write Duckling, so "accounts active" lists it
+  deactivate <username>        stop every Duckling of the user
+  advance-time <duration>      move the emulator's clock forward (90s, 15m, 1h, 30d), so tokens expire
+`,
+  "emulator activate": `Usage: motherduck-rest emulator activate <username> [--json]
+
+Marks the user's read/write Duckling as running on a running emulator, since no API call starts one:
+"motherduck-rest accounts active" then lists it. Only the emulator's admin token may do this.
+
+  --json               print the emulator's answer as JSON to stdout
+  --base-url <url>     the emulator to drive (the URL "motherduck-rest emulator" printed)
+
+${AUTH}
+`,
+  "emulator deactivate": `Usage: motherduck-rest emulator deactivate <username> [--json]
+
+Stops every Duckling of the user on a running emulator: "accounts active" no longer lists it. Only the
+emulator's admin token may do this.
+
+  --json               print the emulator's answer as JSON to stdout
+  --base-url <url>     the emulator to drive (the URL "motherduck-rest emulator" printed)
+
+${AUTH}
+`,
+  "emulator advance-time": `Usage: motherduck-rest emulator advance-time <duration> [--json]
+
+Moves a running emulator's clock forward by <duration> (90s, 15m, 1h, 30d, or seconds), so that tokens
+expire without waiting. Only the emulator's admin token may do this.
+
+  --json               print the emulator's answer (with its new time) as JSON to stdout
+  --base-url <url>     the emulator to drive (the URL "motherduck-rest emulator" printed)
+
+${AUTH}
 `,
   help: `Usage: motherduck-rest help [<command>]
 

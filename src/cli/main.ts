@@ -5,16 +5,25 @@ import { VERSION } from "../generated/version.js";
 import { parseFlags, UsageError } from "./args.js";
 import type { FlagSpec } from "./args.js";
 import { commands, GROUPS } from "./commands.js";
+import type { Command, CommandContext } from "./commands.js";
 import type { Output } from "./deliver.js";
 import { HELP } from "./help.js";
-import { EXIT_OK, EXIT_REFUSED, describeFailure, exitCodeFor } from "./output.js";
-import type { Io, IssuePaths } from "./output.js";
+import { EXIT_OK, EXIT_REFUSED, Interrupted, describeFailure, exitCodeFor } from "./output.js";
+import type { FailureWords, Io } from "./output.js";
 import { didYouMean } from "./suggest.js";
 import { line, terminalSafeLines } from "../printable.js";
 
 const common: FlagSpec = { "base-url": { type: "string" }, help: { type: "boolean", short: "h" } };
 const HELP_FLAGS = new Set(["--help", "-h"]);
 const VERSION_FLAGS = new Set(["--version", "-v"]);
+/** Flags only the bare command line takes; listed so that a typo of them is suggested too. */
+const TOP_LEVEL_FLAGS: FlagSpec = { version: { type: "boolean", short: "v" } };
+
+/** Every flag the commands of group `name` take ("" for all commands). */
+function groupFlags(name: string): FlagSpec {
+  const inGroup = Object.entries(commands).filter(([command]) => name === "" || command.startsWith(`${name} `));
+  return Object.assign({}, ...inGroup.map(([, command]) => command.flags));
+}
 
 /** The only way commands write: stdout and stderr made terminal-safe, and the secret channel. */
 function outputFor(io: Io): Output {
@@ -60,12 +69,25 @@ function commandName(argv: string[]): string {
   throw unknownCommand(`${first} ${second}`);
 }
 
-/** What a failure is described with: the issue paths of the command that ran, once it is known. */
-interface FailureWords {
-  issuePaths?: IssuePaths;
+/**
+ * Runs a command; for one that writes, Ctrl-C (when `io` can report it) ends the wait with Interrupted, which
+ * says what to run to learn whether the write happened.
+ */
+async function runCommand(command: Command, context: CommandContext, io: Io): Promise<void> {
+  const { afterInterrupt } = command;
+  if (!afterInterrupt || !io.onInterrupt) return command.run(context);
+  let stopListening = () => {};
+  const interrupted = new Promise<never>((_, reject) => {
+    stopListening = io.onInterrupt!(() => reject(new Interrupted(afterInterrupt(context.positionals))));
+  });
+  try {
+    await Promise.race([command.run(context), interrupted]);
+  } finally {
+    stopListening();
+  }
 }
 
-async function dispatch(argv: string[], out: Output, words: FailureWords): Promise<number> {
+async function dispatch(argv: string[], io: Io, out: Output, words: FailureWords): Promise<number> {
   if (VERSION_FLAGS.has(argv[0] ?? "")) {
     await out.result(`motherduck-rest ${VERSION}\n`);
     return EXIT_OK;
@@ -85,12 +107,14 @@ async function dispatch(argv: string[], out: Output, words: FailureWords): Promi
   }
   const command = commands[name];
   if (!command) {
-    if (args.length) parseFlags(args, common); // names an unknown flag before the page is shown
+    // Names an unknown flag before the page is shown, suggesting from every flag the group's commands take.
+    if (args.length) parseFlags(args, { ...common, ...TOP_LEVEL_FLAGS, ...groupFlags(name) });
     // A bare group, or nothing at all: show what there is, as a usage error.
     out.say(HELP[name]!);
     return EXIT_REFUSED;
   }
   words.issuePaths = command.issuePaths;
+  words.hint = command.hint;
   const { values, positionals } = parseFlags(args, { ...common, ...command.flags });
   if (positionals.length !== command.positionals.length) {
     const expected = command.positionals.map((p) => `<${p}>`).join(" ") || "no arguments";
@@ -102,7 +126,7 @@ async function dispatch(argv: string[], out: Output, words: FailureWords): Promi
       ...(typeof baseUrl === "string" && { baseUrl }),
       logger: { warn: (message) => out.say(line`warning: ${message}` + "\n") },
     });
-  await command.run({ values, positionals, out, client });
+  await runCommand(command, { values, positionals, out, client }, io);
   return EXIT_OK;
 }
 
@@ -111,9 +135,9 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
   const out = outputFor(io);
   const words: FailureWords = {};
   try {
-    return await dispatch(argv, out, words);
+    return await dispatch(argv, io, out, words);
   } catch (error) {
-    out.say(describeFailure(error, words.issuePaths));
+    out.say(describeFailure(error, words));
     return exitCodeFor(error);
   }
 }

@@ -5,6 +5,7 @@ import {
   ApiError,
   AuthenticationError,
   BadRequestError,
+  ConnectionError,
   HINT_SEPARATOR,
   MotherDuckError,
   PermissionDeniedError,
@@ -24,6 +25,8 @@ export interface Io {
   stderr(text: string): unknown;
   /** True when stdout leads nowhere (closed, or /dev/null): a secret written there would be lost. */
   stdoutDiscarded?(): boolean;
+  /** Calls `listener` on Ctrl-C (SIGINT) until the returned function is called. */
+  onInterrupt?(listener: () => void): () => void;
 }
 
 export const EXIT_OK = 0;
@@ -31,6 +34,17 @@ export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 /** Usage, validation or scope refusal: the request itself was wrong, so retrying it cannot help. */
 export const EXIT_REFUSED = 2;
+
+/** Ctrl-C: the shell's code for a command that SIGINT stopped (128 + 2). */
+export const EXIT_INTERRUPTED = 130;
+
+/** Ctrl-C stopped a command that writes, perhaps after its request reached the API. */
+export class Interrupted extends Error {
+  /** `check`: what to run to learn whether the write happened. */
+  constructor(readonly check: string) {
+    super("interrupted");
+  }
+}
 
 /** A failure the command has already explained on stderr; only its exit code is left to give. */
 export class ReportedFailure extends Error {
@@ -49,6 +63,7 @@ export function tokenTable(tokens: TokenInfo[]): string {
 /** The exit code for a failure: 2 when the request was refused as asked, 1 when the API or network failed. */
 export function exitCodeFor(error: unknown): number {
   if (error instanceof ReportedFailure) return error.exitCode;
+  if (error instanceof Interrupted) return EXIT_INTERRUPTED;
   if (error instanceof UsageError || error instanceof ValidationError) return EXIT_REFUSED;
   if (error instanceof BadRequestError || error instanceof PermissionDeniedError) return EXIT_REFUSED;
   return EXIT_FAILED;
@@ -80,9 +95,35 @@ export function issueInCliWords(issue: { path: string; message: string }, paths:
 
 const TOKEN_REFUSED_HINT =
   "The token in MOTHERDUCK_TOKEN was refused: it may be mistyped, expired or revoked, or meant for another base URL.";
+const NO_ROUTE_HINT =
+  "The server knows no such route: the base URL is probably wrong; check --base-url or MOTHERDUCK_API_BASE_URL.";
+const UNREACHABLE_HINT = "Check --base-url or MOTHERDUCK_API_BASE_URL, and that the server there is running.";
 
-export function describeFailure(error: unknown, paths: IssuePaths = {}): string {
+/**
+ * The hint for an API error in the CLI's words: the library's hints name its options (`baseUrl`, the `token`
+ * option), which a CLI user sets as flags and variables instead.
+ */
+function hintInCliWords(error: ApiError): string | undefined {
+  if (error instanceof AuthenticationError) return TOKEN_REFUSED_HINT;
+  if (error.status === 404 && error.code !== "NOT_FOUND") return NO_ROUTE_HINT;
+  return error.hint;
+}
+
+/** How a command words a failure where the shared words do not fit it. */
+export interface FailureWords {
+  issuePaths?: IssuePaths;
+  hint?: (error: ApiError) => string | undefined;
+}
+
+export function describeFailure(error: unknown, words: FailureWords = {}): string {
+  const paths = words.issuePaths ?? {};
   if (error instanceof ReportedFailure) return "";
+  if (error instanceof Interrupted) {
+    return (
+      "interrupted: the command was stopped while its request may already have reached the API, so what it " +
+      `asked for may have happened.\n${error.check}\n`
+    );
+  }
   if (error instanceof UsageError) return `error: ${error.message}\nRun with --help for usage.\n`;
   if (error instanceof TokenScopeError) return line`error: ${error.message}` + "\n";
   if (error instanceof ValidationError) {
@@ -91,11 +132,12 @@ export function describeFailure(error: unknown, paths: IssuePaths = {}): string 
   }
   if (error instanceof ApiError) {
     const lines = [line`error: ${error.message.split(HINT_SEPARATOR)[0]}`];
-    const hint = error instanceof AuthenticationError ? TOKEN_REFUSED_HINT : error.hint;
+    const hint = words.hint?.(error) ?? hintInCliWords(error);
     if (hint) lines.push(line`hint: ${hint}`);
     if (error.requestId) lines.push(line`request id: ${error.requestId}`);
     return lines.join("\n") + "\n";
   }
+  if (error instanceof ConnectionError) return line`error: ${error.message}` + `\nhint: ${UNREACHABLE_HINT}\n`;
   if (error instanceof MotherDuckError) return line`error: ${error.message}` + "\n";
   return line`error: ${error instanceof Error ? error.message : String(error)}` + "\n";
 }

@@ -1,8 +1,13 @@
 // The CLI's wording of a suggestion for a mistyped command or flag.
-import { closest } from "../suggest.js";
+import { closest, completions } from "../suggest.js";
 
-/** " (did you mean X?)" or nothing. */
+/**
+ * " (did you mean X?)" or nothing: the known words that the one typed begins (`--flock` → `--flock-size`;
+ * `--read-scaling` names both of its flags), else the closest known word.
+ */
 export function didYouMean(word: string, known: Iterable<string>): string {
-  const match = closest(word, known);
-  return match === undefined ? "" : ` (did you mean "${match}"?)`;
+  const words = [...known];
+  const begun = completions(word, words);
+  const matches = begun.length ? begun : [closest(word, words)].filter((match) => match !== undefined);
+  return matches.length ? ` (did you mean ${matches.map((match) => `"${match}"`).join(" or ")}?)` : "";
 }

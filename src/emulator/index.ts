@@ -96,7 +96,10 @@ function checkedDuckling(duckling: ActiveDuckling): ActiveDuckling {
  * Starts a local MotherDuck REST API on loopback, seeded with organization "acme": `alice` (Admin) and `bob`
  * (Member), each with a read/write token. It enforces the spec's rules, revocation, expiry and the scope
  * table (S1 to S4), so tests of your own code meet the same refusals the real API gives. Every answer
- * carries a fresh `x-request-id`.
+ * carries a fresh `x-request-id`. A running emulator also takes `activate`, `deactivate` and `advanceTime`
+ * over HTTP, as `POST /_emulator/activate` (`{ username }`), `/_emulator/deactivate` and
+ * `/_emulator/advance-time` (`{ seconds }`), with `adminToken` as bearer: for a process that cannot call
+ * these functions, such as a shell script using the CLI.
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   // Checked before anything starts, so that bad options leave no server behind.
@@ -125,10 +128,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const closing = new AbortController();
   // Each delayed request listens for the close: many at once are expected, not a leak.
   setMaxListeners(0, closing.signal);
+  const advanceTime = (seconds: number) => store.advance(seconds);
   const server = createEmulatorServer(store, {
     ...(options.onExchange && { onExchange: options.onExchange }),
     ...(nextFault && { nextFault }),
     closed: closing.signal,
+    control: {
+      adminToken,
+      isLiveToken: (secret) => !("reason" in store.authenticate(secret)),
+      hasUser: (username, organization) => store.user(organization, username) !== undefined,
+      activate: (username, ducklings, organization) => activate(username, ducklings, { organization }),
+      deactivate: (username, organization) => activate(username, [], { organization }),
+      advanceTime,
+      now: () => store.now(),
+    },
   });
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
@@ -145,7 +158,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     activate,
     deactivate: (username, where) => activate(username, [], where),
     embedSessions: () => store.embedSessions(),
-    advanceTime: (seconds) => store.advance(seconds),
+    advanceTime,
     close() {
       closing.abort();
       server.closeAllConnections();

@@ -18,6 +18,8 @@ import { parseQuery } from "./query.js";
 import type { Fault } from "./faults.js";
 import { contentTypeProblem } from "./content-type.js";
 import { guardHook } from "./hook.js";
+import { CONTROL_PREFIX, controlReply } from "./control.js";
+import type { ControlTarget } from "./control.js";
 
 interface Route {
   operationId: OperationId;
@@ -139,6 +141,8 @@ export interface ServerOptions {
   nextFault?: () => Fault;
   /** Aborted when the emulator closes, so that delayed requests stop waiting. */
   closed: AbortSignal;
+  /** The control API under /_emulator/ (control.ts); absent, those paths are unknown routes. */
+  control?: ControlTarget;
 }
 
 type Answer = (Reply & { headers?: Record<string, string> }) | "unrouted";
@@ -166,11 +170,16 @@ function wait(ms: number, closed: AbortSignal): Promise<void> {
 }
 
 async function handle(store: Store, request: IncomingMessage, options: ServerOptions): Promise<Handled> {
+  const target = (request.url ?? "/").split("?")[0]!;
+  // The control API is the emulator's own, not the API's: no fault is injected into it.
+  if (options.control && target.startsWith(CONTROL_PREFIX)) {
+    const read = { action: target.slice(CONTROL_PREFIX.length), method: request.method ?? "", bearer: bearer(request) };
+    return { reply: controlReply(options.control, { ...read, body: parseJson(await readBody(request)) }) };
+  }
   // Faults come first, before routing and authentication: a rate limiter or a gateway in front of the API
   // answers without reading the request, so a faulted request can never change state.
   const fault = options.nextFault?.();
   if (fault && fault.delayMs > 0) await wait(fault.delayMs, options.closed);
-  const target = (request.url ?? "/").split("?")[0]!;
   const found = match(request.method ?? "GET", target.split("/").slice(1));
   if (fault?.status) {
     return {

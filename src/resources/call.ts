@@ -3,8 +3,10 @@
 import { operations } from "../rules.js";
 import type { OperationId } from "../rules.js";
 import { ResponseShapeError, TokenScopeError, ValidationError, errorFromResponse } from "../errors.js";
+import type { ApiError, ErrorContext } from "../errors.js";
 import { actionOf, decideScope, scopeFactsFromIdentity } from "../scope.js";
 import { readCallOptions } from "../options.js";
+import { callQuietly } from "../quietly.js";
 import { checkRequest } from "../validation/request.js";
 import type { RequestInput } from "../validation/request.js";
 import { checkValue } from "../validation/schema.js";
@@ -42,6 +44,7 @@ function unreadable(error: unknown): ValidationError {
  * Reads a call's input once, then refuses, before anything is sent, a call that breaks the operation's
  * rules or whose options are wrong (listing every problem, with those `extraIssues` finds in the input
  * read), then one the declared identity may not make. Without an identity the server decides scope.
+ * `bodyPath` names the body in issues as the call's own argument does (see checkRequest).
  */
 export function check(
   context: ResourceContext,
@@ -49,6 +52,7 @@ export function check(
   given: RequestInput,
   callOptions?: unknown,
   extraIssues?: (input: RequestInput) => Issue[],
+  bodyPath?: string,
 ): Checked {
   let checked: Checked;
   let issues: Issue[];
@@ -58,7 +62,7 @@ export function check(
     if (given.body !== undefined) input.body = plain(given.body);
     const read = readCallOptions(callOptions);
     issues = read.issues;
-    issues.push(...checkRequest(operations[operationId], input, "reject"), ...(extraIssues?.(input) ?? []));
+    issues.push(...checkRequest(operations[operationId], input, "reject", bodyPath), ...(extraIssues?.(input) ?? []));
     checked = { options: read.options, input };
   } catch (error) {
     throw unreadable(error);
@@ -82,6 +86,13 @@ export function guardScope(context: ResourceContext, operationId: OperationId, t
   throw new TokenScopeError(decision.rule, reason);
 }
 
+/** The typed error for a non-2xx answer that openapi-fetch returned, with what the transport learnt of it. */
+export function apiError(response: Response, body: unknown, context: ErrorContext): ApiError {
+  const { status, statusText, headers } = response;
+  const { truncated, attempts } = responseMeta(response);
+  return errorFromResponse({ status, statusText, headers, body: body ?? "", truncated, attempts }, context);
+}
+
 /** Sends a call that `check` passed and returns its body, checked against the spec's success schema. */
 export async function send<T>(
   context: ResourceContext,
@@ -101,20 +112,16 @@ export async function send<T>(
       ...BUFFERED_CALL,
     } as never,
   );
-  if (!response.ok) {
-    const { truncated, attempts } = responseMeta(response);
-    throw errorFromResponse(
-      {
-        status: response.status,
-        statusText: response.statusText,
-        headers: response.headers,
-        body: error ?? "",
-        truncated,
-        attempts,
-      },
-      { operationId, redact: context.redact },
-    );
+  if (options.onResponse) {
+    const { attempts } = responseMeta(response);
+    const requestId = response.headers.get("x-request-id");
+    callQuietly(options.onResponse, {
+      status: response.status,
+      requestId: requestId === null ? undefined : context.redact(requestId),
+      attempts,
+    });
   }
+  if (!response.ok) throw apiError(response, error, { operationId, redact: context.redact });
   if (!("response" in rule)) return undefined as T;
   const parsed = parseJson(takeBufferedText(response));
   if (!parsed.ok) {

@@ -42,9 +42,16 @@ const GET = "ducklings-getDucklingConfigForUser";
 const SET = "ducklings-setDucklingConfigForUser";
 
 export function createDucklingsResource(context: ResourceContext): DucklingsResource {
+  // The body is { config }, and the caller's argument is `config`: issues name it so (`config.read_scaling`),
+  // as `update` names its argument `change`.
   function checkSet(username: string, config: unknown, callOptions: unknown) {
-    return check(context, SET, { path: { username }, body: { config } }, callOptions, (read) =>
-      pulseCooldownIssues((read.body as { config?: unknown } | undefined)?.config, "body.config"),
+    return check(
+      context,
+      SET,
+      { path: { username }, body: { config } },
+      callOptions,
+      (read) => pulseCooldownIssues((read.body as { config?: unknown } | undefined)?.config, "config"),
+      "",
     );
   }
 

@@ -21,8 +21,15 @@ export interface RequestInput {
 /**
  * Every problem with a request, checked against the spec's rules: each path parameter as a hardened
  * path segment (S6) and against its schema, the query parameters, then the JSON body. Returns all issues at once.
+ * `bodyPath` is how issues name the body: "body" unless a call's argument is one field of it ("" then names
+ * that field first, as `config.read_scaling`).
  */
-export function checkRequest(rules: RequestRules, input: RequestInput, unknownProperties: "reject" | "allow"): Issue[] {
+export function checkRequest(
+  rules: RequestRules,
+  input: RequestInput,
+  unknownProperties: "reject" | "allow",
+  bodyPath = "body",
+): Issue[] {
   const issues: Issue[] = [];
   for (const [name, rule] of Object.entries(rules.pathParams)) {
     const value = input.path[name];
@@ -32,9 +39,9 @@ export function checkRequest(rules: RequestRules, input: RequestInput, unknownPr
   issues.push(...checkQuery(rules, input.query ?? {}, unknownProperties));
   if (rules.body) {
     if (input.body === undefined) {
-      if (rules.bodyRequired) issues.push({ path: "body", message: "is required" });
+      if (rules.bodyRequired) issues.push({ path: bodyPath || "body", message: "is required" });
     } else {
-      issues.push(...checkValue(rules.body, input.body, "body", { unknownProperties }));
+      issues.push(...checkValue(rules.body, input.body, bodyPath, { unknownProperties }));
     }
   }
   return issues;

@@ -45,3 +45,27 @@ export function runCli(
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+/**
+ * Starts the emulator command and resolves once it has printed its last export line. It is killed after
+ * `timeoutMs` in any case, so that a failed test leaves no process behind.
+ */
+export async function startEmulatorCommand(timeoutMs = 15_000) {
+  const child = spawn(CLI[0], [...CLI.slice(1), "emulator", "--port", "0"], {
+    env: { PATH: process.env.PATH ?? "" },
+    stdio: ["ignore", "pipe", "pipe"],
+    timeout: timeoutMs,
+  });
+  let stdout = "";
+  let stderr = "";
+  const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (/MOTHERDUCK_MEMBER_TOKEN=.*\n/.test(stdout)) resolve();
+    });
+    child.on("close", () => reject(new Error(`emulator exited early: ${stdout}${stderr}`)));
+  });
+  return { child, exited, stdout, stderr: () => stderr };
+}
