@@ -11,7 +11,7 @@ const root = join(fileURLToPath(import.meta.url), "../..");
 export const BUNDLE_BUDGET_BYTES = 12 * 1024;
 /**
  * What `npm test` enforces: the size measured with all ten operations and both hardening passes in (17,017
- * bytes; 17,364 after the third), plus a small margin, so that the bundle cannot grow unnoticed. It is above the budget, which the
+ * bytes; 17,369 after the third), plus a small margin, so that the bundle cannot grow unnoticed. It is above the budget, which the
  * bench reports as a miss; the README's Performance section says where the bytes go.
  */
 export const BUNDLE_CEILING_BYTES = 17 * 1024;
