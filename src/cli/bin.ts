@@ -12,4 +12,5 @@ process.exitCode = await runCli(process.argv.slice(2), {
     new Promise<void>((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve()))),
   stderr: (text) => void process.stderr.write(text),
   stdoutDiscarded: stdoutIsDiscarded,
+  stderrIsTerminal: () => process.stderr.isTTY === true,
 });

@@ -20,6 +20,7 @@ import {
 import { runEmulator } from "./emulator-command.js";
 import { EXIT_FAILED, ReportedFailure, tokenTable } from "./output.js";
 import { shellQuote } from "./shell.js";
+import { tenantsCommands } from "./tenants.js";
 import { userTable, usersFilter } from "./users.js";
 import { jsonText, line } from "../printable.js";
 
@@ -34,6 +35,8 @@ export interface Command {
   flags: FlagSpec;
   /** The names of its arguments, in order; each is required. */
   positionals: string[];
+  /** The last argument may be given more than once (`tenants remove <service-account>...`). */
+  variadic?: boolean;
   /** How this command names the library's issue paths, where the shared names (output.ts) do not fit. */
   issuePaths?: Record<string, string>;
   run(context: CommandContext): Promise<void>;
@@ -284,6 +287,7 @@ export const commands: Record<string, Command> = {
       );
     },
   },
+  ...tenantsCommands,
   emulator: {
     flags: { port: { type: "string" }, host: { type: "string" } },
     positionals: [],

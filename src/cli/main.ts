@@ -10,7 +10,7 @@ import { HELP } from "./help.js";
 import { EXIT_OK, EXIT_REFUSED, describeFailure, exitCodeFor } from "./output.js";
 import type { Io, IssuePaths } from "./output.js";
 import { didYouMean } from "./suggest.js";
-import { line, terminalSafeLines } from "../printable.js";
+import { line, terminalSafe, terminalSafeLines } from "../printable.js";
 
 const common: FlagSpec = { "base-url": { type: "string" }, help: { type: "boolean", short: "h" } };
 const HELP_FLAGS = new Set(["--help", "-h"]);
@@ -34,6 +34,9 @@ function outputFor(io: Io): Output {
     say: (text) => void io.stderr(terminalSafeLines(text)),
     secret: async (text) => void (await io.stdout(text)),
     stdoutDiscarded: () => io.stdoutDiscarded?.() ?? false,
+    stderrIsTerminal: () => io.stderrIsTerminal?.() ?? false,
+    // Carriage return and "erase line" are the only control sequences the CLI writes itself.
+    live: (text) => void io.stderr(`\r\x1b[2K${terminalSafe(text)}`),
   };
 }
 
@@ -92,8 +95,12 @@ async function dispatch(argv: string[], out: Output, words: FailureWords): Promi
   }
   words.issuePaths = command.issuePaths;
   const { values, positionals } = parseFlags(args, { ...common, ...command.flags });
-  if (positionals.length !== command.positionals.length) {
-    const expected = command.positionals.map((p) => `<${p}>`).join(" ") || "no arguments";
+  const arity = command.variadic
+    ? positionals.length >= command.positionals.length
+    : positionals.length === command.positionals.length;
+  if (!arity) {
+    const expected =
+      command.positionals.map((p) => `<${p}>`).join(" ") + (command.variadic ? "..." : "") || "no arguments";
     throw new UsageError(`${name} takes ${expected}`);
   }
   const baseUrl = values["base-url"];

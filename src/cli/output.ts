@@ -23,6 +23,8 @@ export interface Io {
   stderr(text: string): unknown;
   /** True when stdout leads nowhere (closed, or /dev/null): a secret written there would be lost. */
   stdoutDiscarded?(): boolean;
+  /** True when stderr is a terminal. */
+  stderrIsTerminal?(): boolean;
 }
 
 export const EXIT_OK = 0;

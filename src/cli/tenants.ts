@@ -1,0 +1,232 @@
+// `tenants plan|apply|remove`: a tenants file in, the library's plan or report out. Secrets go only into
+// --secrets-dir (through the library's file store), never to stdout; progress goes to stderr; a batch the
+// library refuses as a whole is exit 2 with nothing sent; a batch where some tenant failed is exit 1.
+import { readFile } from "node:fs/promises";
+import { ValidationError } from "../errors.js";
+import { createTenants, fileSecretStore, memorySecretStore } from "../tenants/index.js";
+import type { SecretStore, Tenants, TenantsProgress, TenantsReport, TenantSpec } from "../tenants/index.js";
+import { jsonText, line } from "../printable.js";
+import { UsageError } from "./args.js";
+import type { FlagValues } from "./args.js";
+import type { Command, CommandContext } from "./commands.js";
+import type { Output } from "./deliver.js";
+import { EXIT_FAILED, EXIT_REFUSED, ReportedFailure } from "./output.js";
+import { tenantLabel, tenantSpecsFrom, TenantsFileError } from "./tenants-file.js";
+import type { FileIssue } from "./tenants-file.js";
+import { planErrorLines, planLines, planSummary, progressLine, reportSummary, resultLine } from "./tenants-lines.js";
+
+/** 128 + SIGINT, as shells report a command stopped by Ctrl-C. */
+export const EXIT_INTERRUPTED = 130;
+
+const json = { json: { type: "boolean" } } as const;
+const file = { file: { type: "string", short: "f" } } as const;
+const secretsDir = { "secrets-dir": { type: "string" } } as const;
+
+/** The library's issue path `[2].tokens.app.ttl` (or `2.tokens…`), in the words of the file: `tenants[2] (t_acme).tokens.app.ttl`. */
+export function issueInFileWords(path: string, describe: (index: number) => string): string {
+  const match = /^(?:\w+)?\[?(\d+)\]?(?=$|[.[])(.*)$/.exec(path);
+  if (!match) return line`${path}`;
+  return describe(Number(match[1])) + line`${match[2]}`;
+}
+
+/** Says every issue and "Nothing was sent.", then ends the command with exit 2. */
+function refuse(out: Output, issues: readonly FileIssue[]): never {
+  out.say(issues.map((issue) => `error: ${issue.where}: ${issue.message}`).join("\n") + "\nNothing was sent.\n");
+  throw new ReportedFailure(EXIT_REFUSED);
+}
+
+/** The library refused the whole batch: its issues named as the file or the command line names them. */
+function refuseBatch(out: Output, error: ValidationError, describe: (index: number) => string): never {
+  refuse(
+    out,
+    error.issues.map((issue) => ({ where: issueInFileWords(issue.path, describe), message: line`${issue.message}` })),
+  );
+}
+
+function required(values: FlagValues, flag: string, command: string, what: string): string {
+  const value = values[flag];
+  if (typeof value !== "string") throw new UsageError(`${command} needs --${flag} <${what}>`);
+  return value;
+}
+
+function concurrencyOf(values: FlagValues): number | undefined {
+  const text = values.concurrency;
+  if (text === undefined) return undefined;
+  if (typeof text !== "string" || !/^\d+$/.test(text) || Number(text) < 1) {
+    throw new UsageError(line`--concurrency takes a whole number of requests in flight, 1 or more, not "${text}"`);
+  }
+  return Number(text);
+}
+
+const READ_ERRORS: Record<string, string> = {
+  ENOENT: "does not exist",
+  EACCES: "cannot be read: permission denied",
+  EISDIR: "is a folder, not a tenants file",
+};
+
+/** The specs of the file -f names; a file that cannot be read or used ends the command with exit 2. */
+async function readSpecs(out: Output, values: FlagValues, command: string): Promise<TenantSpec[]> {
+  const path = required(values, "file", command, "tenants.yaml|tenants.json");
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "";
+    const reason = READ_ERRORS[code] ?? `cannot be read (${code || (error as Error).message})`;
+    refuse(out, [{ where: line`${path}`, message: line`${reason}` }]);
+  }
+  try {
+    return tenantSpecsFrom(text, path) as TenantSpec[];
+  } catch (error) {
+    if (error instanceof TenantsFileError) refuse(out, error.issues);
+    throw error;
+  }
+}
+
+/**
+ * Runs `work` with a signal that Ctrl-C aborts. The library stops sending, and a re-run finishes what was
+ * begun; a second Ctrl-C is Node's own and stops the process at once.
+ */
+async function interruptible<T>(out: Output, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const interrupted = new Error("interrupted");
+  const onInterrupt = () => controller.abort(interrupted);
+  process.once("SIGINT", onInterrupt);
+  try {
+    return await work(controller.signal);
+  } catch (error) {
+    if (error !== interrupted) throw error;
+    out.live("");
+    out.say(
+      "interrupted (Ctrl-C): no further request was sent. What was begun is safe to finish: " +
+        "run the same command again.\n",
+    );
+    throw new ReportedFailure(EXIT_INTERRUPTED);
+  } finally {
+    process.removeListener("SIGINT", onInterrupt);
+  }
+}
+
+/**
+ * Progress on stderr: on a terminal one live line, redrawn as tenants finish, with failures kept above it;
+ * elsewhere (a log, a pipe) one line per finished tenant.
+ */
+function progressOn(out: Output): { onProgress(progress: TenantsProgress): void; done(): void } {
+  const terminal = out.stderrIsTerminal();
+  let failed = 0;
+  return {
+    onProgress(progress) {
+      if (progress.tenant.outcome === "failed") failed++;
+      if (!terminal) return out.say(resultLine(progress.tenant) + "\n");
+      if (progress.tenant.outcome === "failed") {
+        out.live("");
+        out.say(resultLine(progress.tenant) + "\n");
+      }
+      out.live(progressLine(progress, failed));
+    },
+    done: () => terminal && out.live(""),
+  };
+}
+
+/** Runs a batch with progress and Ctrl-C, then prints the report: JSON on stdout, or the summary on stderr. */
+async function runBatch(
+  { out, values }: CommandContext,
+  batch: (options: { signal: AbortSignal; onProgress(progress: TenantsProgress): void }) => Promise<TenantsReport>,
+  describe: (index: number) => string,
+  closing: (report: TenantsReport) => string,
+): Promise<void> {
+  const progress = progressOn(out);
+  let report: TenantsReport;
+  try {
+    report = await interruptible(out, (signal) => batch({ signal, onProgress: progress.onProgress }));
+  } catch (error) {
+    if (error instanceof ValidationError) refuseBatch(out, error, describe);
+    throw error;
+  } finally {
+    progress.done();
+  }
+  if (values.json) await out.result(jsonText(report));
+  out.say(`${reportSummary(report)}.${closing(report)}\n`);
+  if (report.failed) throw new ReportedFailure(EXIT_FAILED);
+}
+
+function tenantsOf(context: CommandContext, store: SecretStore): Tenants {
+  return createTenants(context.client(), { secrets: store });
+}
+
+const FAILED_NOTE =
+  " Each failed tenant says why above; fix that and run the same command again: it finishes what was begun.";
+
+export const tenantsCommands: Record<string, Command> = {
+  "tenants plan": {
+    flags: { ...file, ...secretsDir, ...json },
+    positionals: [],
+    async run(context) {
+      const { values, out } = context;
+      const specs = await readSpecs(out, values, "tenants plan");
+      const dir = values["secrets-dir"];
+      const store = typeof dir === "string" ? fileSecretStore(dir) : memorySecretStore();
+      const describe = (index: number) => tenantLabel(index, specs[index]);
+      let plans;
+      try {
+        plans = await interruptible(out, (signal) => tenantsOf(context, store).plan(specs, { signal }));
+      } catch (error) {
+        if (error instanceof ValidationError) refuseBatch(out, error, describe);
+        throw error;
+      }
+      if (values.json) await out.result(jsonText(plans));
+      else {
+        const lines = planLines(plans);
+        if (lines.length) await out.result(lines.join("\n") + "\n");
+      }
+      const errors = planErrorLines(plans);
+      if (errors.length) out.say(errors.join("\n") + "\n");
+      const storeNote =
+        typeof dir === "string" ? "" : " Without --secrets-dir, it is planned as if no secret were stored yet.";
+      out.say(`${planSummary(plans)}. Nothing was changed.${storeNote}\n`);
+      if (errors.length) throw new ReportedFailure(EXIT_FAILED);
+    },
+  },
+  "tenants apply": {
+    flags: { ...file, ...secretsDir, concurrency: { type: "string" }, ...json },
+    positionals: [],
+    async run(context) {
+      const { values, out } = context;
+      const dir = required(values, "secrets-dir", "tenants apply", "dir");
+      const concurrency = concurrencyOf(values);
+      const specs = await readSpecs(out, values, "tenants apply");
+      const tenants = tenantsOf(context, fileSecretStore(dir));
+      await runBatch(
+        context,
+        (options) => tenants.apply(specs, { ...options, ...(concurrency !== undefined && { concurrency }) }),
+        (index) => tenantLabel(index, specs[index]),
+        (report) => (report.failed ? FAILED_NOTE : "") + line` Secrets are kept in ${dir}, readable by you alone.`,
+      );
+    },
+  },
+  "tenants remove": {
+    flags: { ...secretsDir, yes: { type: "boolean" }, ...json },
+    positionals: ["service-account"],
+    variadic: true,
+    async run(context) {
+      const { values, positionals } = context;
+      const dir = required(values, "secrets-dir", "tenants remove", "dir");
+      if (!values.yes) {
+        throw new UsageError(
+          line`tenants remove permanently deletes ${positionals.join(", ")}: each service account with all its data ` +
+            "(databases, tokens, Duckling settings), and its secrets stored in --secrets-dir. Confirm with --yes",
+        );
+      }
+      const tenants = tenantsOf(context, fileSecretStore(dir));
+      await runBatch(
+        context,
+        (options) => tenants.remove(positionals, options),
+        (index) => line`<service-account> "${positionals[index]}"`,
+        (report) =>
+          report.failed
+            ? FAILED_NOTE
+            : " A removed account's data is deleted for good, and its stored secrets with it.",
+      );
+    },
+  },
+};
