@@ -1,20 +1,302 @@
-// createTenants: observe what MotherDuck holds, plan the changes (a pure function), and carry them out
-// through the client's public calls, all requests of a batch sharing one pace.
-import type { MotherDuckClient } from "../client.js";
-import type { Tenants, TenantsOptions } from "./types.js";
+// createTenants: observe what MotherDuck holds, plan the changes (plan.ts, pure), and carry them out
+// through the client's public calls, every request of a batch going through one pacer.
+import { NotFoundError, ValidationError } from "../index.js";
+import type { MotherDuckClient, Token, User } from "../index.js";
+import { mergeDucklingConfig } from "../resources/duckling-config.js";
+import { checkWholeNumber } from "../options.js";
+import { secretKey, tenantPrefix, tokenNameOf } from "./keys.js";
+import { createPacer } from "./pacer.js";
+import type { Pacer } from "./pacer.js";
+import { planTenant, publicChange, publicPlan } from "./plan.js";
+import type { Observation, PlannedTenant, Step } from "./plan.js";
+import type {
+  ApplyOptions,
+  Change,
+  RemoveOptions,
+  SecretStore,
+  StoredSecret,
+  TenantResult,
+  TenantSpec,
+  Tenants,
+  TenantsOptions,
+  TenantsReport,
+} from "./types.js";
+import { validateAccounts, validateSpecs } from "./validate.js";
+
+const DEFAULT_CONCURRENCY = 8;
+const MAX_CONCURRENCY = 256;
+
+/** A tenant failed for a reason of its own: reported, never thrown out of the batch. */
+class TenantFailure extends Error {}
+
+function readBatchOptions(options: RemoveOptions | undefined): { concurrency: number; signal?: AbortSignal } {
+  const concurrency = options?.concurrency ?? DEFAULT_CONCURRENCY;
+  const issues = checkWholeNumber(concurrency, "options.concurrency", 1, MAX_CONCURRENCY);
+  if (options?.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+    issues.push({ path: "options.signal", message: "must be an AbortSignal" });
+  }
+  if (options?.onProgress !== undefined && typeof options.onProgress !== "function") {
+    issues.push({ path: "options.onProgress", message: "must be a function" });
+  }
+  if (issues.length) throw new ValidationError(issues);
+  return { concurrency, ...(options?.signal && { signal: options.signal }) };
+}
+
+/** A failure's message for the report. Client errors carry no secret; anything else is named by its kind only. */
+function describeFailure(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return `a non-error was thrown (${typeof error})`;
+}
+
+/** Runs `work` for each item, at most `width` at once (the pacer bounds requests; this bounds memory). */
+async function eachLimited<T>(items: readonly T[], width: number, work: (item: T, index: number) => Promise<void>) {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(width, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      await work(items[index]!, index);
+    }
+  });
+  await Promise.all(lanes);
+}
 
 /**
  * The tenants of the organization `md` administers: `plan`, `apply`, `remove` and `secret`. `md` needs an
  * Admin read/write token (S2). Secrets go to `options.secrets`; `options.now` is a clock for tests.
+ *
+ * @example
+ * ```ts
+ * const tenants = createTenants(md, { secrets: fileSecretStore("./secrets") });
+ * const report = await tenants.apply([{ serviceAccount: "t_acme", tokens: { app: { ttl: 30 * 86400 } } }]);
+ * ```
  */
 export function createTenants(md: MotherDuckClient, options: TenantsOptions): Tenants {
-  const { secrets } = options;
-  void md;
-  const notYet = () => Promise.reject(new Error("not implemented yet"));
+  const secrets: SecretStore | undefined = options?.secrets;
+  if (!secrets || typeof secrets.get !== "function") {
+    throw new ValidationError([{ path: "options.secrets", message: "is required: a SecretStore" }]);
+  }
+  const now = options.now ?? Date.now;
+
+  /** One paged scan of the organization's users: who exists, and whether each is a service account. */
+  async function scanAccounts(pacer: Pacer): Promise<Map<string, boolean>> {
+    const users: User[] = await pacer.run((callOptions) => md.users.list({}, callOptions));
+    return new Map(users.map((user) => [user.username, user.is_service_account === true]));
+  }
+
+  async function storedOf(serviceAccount: string): Promise<Record<string, StoredSecret>> {
+    const prefix = tenantPrefix(serviceAccount);
+    const stored: Record<string, StoredSecret> = {};
+    for (const key of await secrets!.keys(prefix)) {
+      const value = await secrets!.get(key);
+      if (value) stored[tokenNameOf(key, prefix)] = value;
+    }
+    return stored;
+  }
+
+  async function observe(spec: TenantSpec, accounts: Map<string, boolean>, pacer: Pacer): Promise<Observation> {
+    const kind = accounts.get(spec.serviceAccount);
+    const account = kind === undefined ? "absent" : kind ? "service-account" : "person";
+    if (account === "person") return { account, tokens: [], stored: {} };
+    const stored = await storedOf(spec.serviceAccount);
+    if (account === "absent") return { account, tokens: [], stored };
+    const tokens = await pacer.run((o) => md.tokens.list(spec.serviceAccount, o));
+    const ducklings = spec.ducklings ? await pacer.run((o) => md.ducklings.get(spec.serviceAccount, o)) : undefined;
+    return { account, tokens, stored, ...(ducklings && { ducklings }) };
+  }
+
+  async function planOne(spec: TenantSpec, accounts: Map<string, boolean>, pacer: Pacer): Promise<PlannedTenant> {
+    try {
+      return planTenant(spec, await observe(spec, accounts, pacer), now());
+    } catch (error) {
+      if (pacerAborted(pacer, error)) throw error;
+      return { serviceAccount: spec.serviceAccount, steps: [], error: describeFailure(error) };
+    }
+  }
+
+  const aborts = new WeakMap<Pacer, AbortSignal | undefined>();
+  /** Whether the batch was aborted: then any failure is the abort's, and it is thrown, not reported. */
+  function pacerAborted(pacer: Pacer, error: unknown): boolean {
+    void error;
+    return aborts.get(pacer)?.aborted === true;
+  }
+
+  /** Revokes a token; one already gone is as good as revoked. */
+  async function revoke(pacer: Pacer, serviceAccount: string, id: string): Promise<void> {
+    try {
+      await pacer.run((o) => md.tokens.delete(serviceAccount, id, o));
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+    }
+  }
+
+  /** Mint, then store, then revoke the older ones; when storing fails, the new token is revoked instead. */
+  async function mint(pacer: Pacer, step: Step & { token: string }): Promise<string | undefined> {
+    const { serviceAccount, token: name } = step;
+    const created: Token = await pacer.run((o) => md.tokens.create(serviceAccount, step.mint!, o));
+    const secret: StoredSecret = {
+      id: created.id,
+      name,
+      token: created.token,
+      token_type: created.token_type,
+      expire_at: created.expire_at ?? null,
+      created_ts: created.created_ts,
+      ...(step.mint!.description !== undefined && { description: step.mint!.description }),
+    };
+    try {
+      await secrets!.set(secretKey(serviceAccount, name), secret);
+    } catch (error) {
+      let revoked = "the new token was revoked";
+      try {
+        await revoke(pacer, serviceAccount, created.id);
+      } catch {
+        revoked = `the new token ${created.id} could not be revoked either (a re-run revokes it)`;
+      }
+      throw new TenantFailure(
+        `storing the secret of token "${name}" failed (${describeFailure(error)}); ${revoked}, and the old one keeps working`,
+      );
+    }
+    for (const id of step.revokeIds ?? []) await revoke(pacer, serviceAccount, id);
+    const wanted = step.mint!.description;
+    if (wanted !== undefined && created.description !== wanted) {
+      return (
+        `the API answered the creation of token "${name}" without its description (a region that does not ` +
+        `store descriptions yet); the token works and its secret is stored, but the description is not kept`
+      );
+    }
+    return undefined;
+  }
+
+  /** Carries out one step; returns a reason the tenant fails after it, if any. */
+  async function carryOut(pacer: Pacer, step: Step): Promise<string | undefined> {
+    const { serviceAccount } = step;
+    switch (step.kind) {
+      case "create-service-account":
+        await pacer.run((o) => md.users.createServiceAccount(serviceAccount, o));
+        return undefined;
+      case "set-ducklings":
+        if (step.config) await pacer.run((o) => md.ducklings.set(serviceAccount, step.config!, o));
+        else {
+          const current = await pacer.run((o) => md.ducklings.get(serviceAccount, o));
+          const config = mergeDucklingConfig(current, step.ducklings!);
+          await pacer.run((o) => md.ducklings.set(serviceAccount, config, o));
+        }
+        return undefined;
+      case "mint-token":
+      case "replace-token":
+        return mint(pacer, step as Step & { token: string });
+      case "revoke-token":
+        for (const id of step.revokeIds ?? []) await revoke(pacer, serviceAccount, id);
+        if (step.forgetSecret) await secrets!.delete(secretKey(serviceAccount, step.token!));
+        return undefined;
+      case "delete-service-account":
+        return undefined;
+    }
+  }
+
+  function outcomeOf(planned: PlannedTenant, done: Change[], error: string | undefined): TenantResult {
+    const base = { serviceAccount: planned.serviceAccount, changes: done };
+    if (error !== undefined) return { ...base, outcome: "failed", error };
+    const created = done.some((change) => change.kind === "create-service-account");
+    return { ...base, outcome: created ? "created" : done.length ? "changed" : "unchanged" };
+  }
+
+  async function applyOne(pacer: Pacer, planned: PlannedTenant): Promise<TenantResult> {
+    if (planned.error !== undefined) return outcomeOf(planned, [], planned.error);
+    const done: Change[] = [];
+    let error: string | undefined;
+    for (const step of planned.steps) {
+      try {
+        const problem = await carryOut(pacer, step);
+        done.push(publicChange(step));
+        if (problem !== undefined) error = error === undefined ? problem : `${error}; ${problem}`;
+      } catch (failure) {
+        if (pacerAborted(pacer, failure)) throw failure;
+        return outcomeOf(planned, done, describeFailure(failure));
+      }
+    }
+    return outcomeOf(planned, done, error);
+  }
+
+  function batch(options: RemoveOptions | undefined) {
+    const { concurrency, signal } = readBatchOptions(options);
+    const pacer = createPacer(concurrency, signal);
+    aborts.set(pacer, signal);
+    return { concurrency, signal, pacer, onProgress: options?.onProgress };
+  }
+
+  /** Runs each tenant, reports progress as each finishes, and keeps the report in the order given. */
+  async function runBatch<T>(
+    items: readonly T[],
+    width: number,
+    onProgress: RemoveOptions["onProgress"],
+    work: (item: T) => Promise<TenantResult>,
+  ): Promise<TenantsReport> {
+    const results: TenantResult[] = new Array(items.length);
+    let finished = 0;
+    await eachLimited(items, width, async (item, index) => {
+      const result = await work(item);
+      results[index] = result;
+      finished++;
+      onProgress?.({ tenant: result, done: finished, total: items.length });
+    });
+    return { tenants: results, failed: results.filter((result) => result.outcome === "failed").length };
+  }
+
   return {
-    plan: notYet,
-    apply: notYet,
-    remove: notYet,
-    secret: (serviceAccount, tokenName) => secrets.get(`${serviceAccount}/${tokenName}`),
+    async plan(given, planOptions) {
+      const specs = validateSpecs(given);
+      const { pacer, concurrency } = batch(planOptions);
+      const accounts = await scanAccounts(pacer);
+      const plans = new Array<PlannedTenant>(specs.length);
+      await eachLimited(specs, concurrency, async (spec, index) => {
+        plans[index] = await planOne(spec, accounts, pacer);
+      });
+      return plans.map(publicPlan);
+    },
+
+    async apply(given, applyOptions?: ApplyOptions) {
+      const specs = validateSpecs(given);
+      const { pacer, concurrency, onProgress } = batch(applyOptions);
+      const accounts = await scanAccounts(pacer);
+      return runBatch(specs, concurrency, onProgress, async (spec) =>
+        applyOne(pacer, await planOne(spec, accounts, pacer)),
+      );
+    },
+
+    async remove(given, removeOptions) {
+      const serviceAccounts = validateAccounts(given);
+      const { pacer, concurrency, onProgress } = batch(removeOptions);
+      const accounts = await scanAccounts(pacer);
+      return runBatch(serviceAccounts, concurrency, onProgress, async (serviceAccount) => {
+        const change: Change = { kind: "delete-service-account", serviceAccount, reason: "removed" };
+        const isServiceAccount = accounts.get(serviceAccount);
+        if (isServiceAccount === false) {
+          const error = `"${serviceAccount}" is a person's username, not a service account: it is not deleted`;
+          return { serviceAccount, outcome: "failed", changes: [], error };
+        }
+        try {
+          let outcome: TenantResult["outcome"] = "removed";
+          if (isServiceAccount === undefined) outcome = "unchanged";
+          else {
+            try {
+              await pacer.run((o) => md.users.delete(serviceAccount, o));
+            } catch (error) {
+              if (!(error instanceof NotFoundError)) throw error;
+              outcome = "unchanged";
+            }
+          }
+          // The account first, then its secrets: a crash between leaves secrets a re-run forgets.
+          for (const key of await secrets.keys(tenantPrefix(serviceAccount))) await secrets.delete(key);
+          return { serviceAccount, outcome, changes: outcome === "removed" ? [change] : [] };
+        } catch (error) {
+          if (pacerAborted(pacer, error)) throw error;
+          return { serviceAccount, outcome: "failed", changes: [], error: describeFailure(error) };
+        }
+      });
+    },
+
+    async secret(serviceAccount, tokenName) {
+      return secrets.get(secretKey(serviceAccount, tokenName));
+    },
   };
 }
