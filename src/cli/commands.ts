@@ -289,7 +289,7 @@ export const commands: Record<string, Command> = {
   },
   ...tenantsCommands,
   emulator: {
-    flags: { port: { type: "string" }, host: { type: "string" } },
+    flags: { port: { type: "string" }, host: { type: "string" }, "rate-limit": { type: "string" } },
     positionals: [],
     run: ({ values, out }) => runEmulator(values, out),
   },

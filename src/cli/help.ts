@@ -44,7 +44,7 @@ Usage:
   motherduck-rest tenants plan -f <tenants.yaml|tenants.json> [--secrets-dir <dir>] [--json]
   motherduck-rest tenants apply -f <file> --secrets-dir <dir> [--concurrency <n>] [--json]
   motherduck-rest tenants remove <service-account>... --secrets-dir <dir> --yes [--json]
-  motherduck-rest emulator [--port <n>] [--host <address>]
+  motherduck-rest emulator [--port <n>] [--host <address>] [--rate-limit <per-second>]
   motherduck-rest help [<command>]
   motherduck-rest --version | -v
 
@@ -309,7 +309,7 @@ Needs an Admin read/write token.
 
 ${AUTH}
 `,
-  emulator: `Usage: motherduck-rest emulator [--port <n>] [--host <address>]
+  emulator: `Usage: motherduck-rest emulator [--port <n>] [--host <address>] [--rate-limit <per-second>]
 
 Starts a local MotherDuck REST API emulator. Its stdout is a shell script of export lines and # comments:
 MOTHERDUCK_API_BASE_URL, MOTHERDUCK_TOKEN (alice, an Admin) and MOTHERDUCK_MEMBER_TOKEN (bob, a Member),
@@ -317,6 +317,7 @@ both of organization "acme"; status lines go to stderr. It keeps running until i
 
   --port <n>           the port to listen on (default 4010; 0 picks a free one)
   --host <address>     the address to listen on (default 127.0.0.1)
+  --rate-limit <n>     answer 429 (with Retry-After) past n requests per second per organization
 
   motherduck-rest emulator --port 0 > emulator.env &    and, once it says "listening": source emulator.env
 `,
