@@ -33,7 +33,7 @@ function cuttingFetch(
   when: "before" | "after",
 ): typeof fetch & { count: () => number } {
   let n = 0;
-  const cutting = (async (input: RequestInfo | URL, init?: RequestInit) => {
+  const cutting = (async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
     n++;
     if (n === k && when === "before") controller.abort(new Error(`cut before request ${k}`));
     const response = await fetch(input, init);
