@@ -418,13 +418,12 @@ async function tenantsAtTheRateLimit(built: Built) {
     return `${seconds.toFixed(1)} s, floor ${floor.toFixed(1)} s (${counts.total} served ÷ ${perSecond}/s), ${counts.refused} refused with 429`;
   };
 
+  const clientOf = (emulator: { url: string; adminToken: string }) =>
+    built.createMotherDuckClient({ baseUrl: emulator.url, token: emulator.adminToken, logger: {} });
+
   const paced = await limitedEmulator(perSecond);
   try {
-    const md = built.createMotherDuckClient({
-      baseUrl: paced.emulator.url,
-      token: paced.emulator.adminToken,
-      logger: {},
-    });
+    const md = clientOf(paced.emulator);
     const tenants = built.createTenants(md, { secrets: built.memorySecretStore() });
     let start = performance.now();
     const report = await tenants.apply(specs);
@@ -456,11 +455,7 @@ async function tenantsAtTheRateLimit(built: Built) {
 
   const naive = await limitedEmulator(perSecond);
   try {
-    const md = built.createMotherDuckClient({
-      baseUrl: naive.emulator.url,
-      token: naive.emulator.adminToken,
-      logger: {},
-    });
+    const md = clientOf(naive.emulator);
     const start = performance.now();
     const outcomes = await Promise.allSettled(
       specs.map(async (spec) => {
