@@ -206,6 +206,17 @@ describe("tenants files the CLI refuses: exit 2, a message naming tenant and fie
     });
   }
 
+  it("--concurrency outside the library's bounds is named as the flag", async () => {
+    const { file, secrets } = await setUp(`tenants:\n  - serviceAccount: t_pace\n`);
+    const result = await runCli(
+      ["tenants", "apply", "-f", file, "--secrets-dir", secrets, "--concurrency", "0"],
+      admin(),
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^error: --concurrency: must be a whole number from 1 to \d+\nNothing was sent\.\n$/);
+    expect(emulator.exchanges).toEqual([]);
+  });
+
   it("a JSON file is read as JSON, and a file that is not there is named", async () => {
     const { file, secrets } = await setUp(
       `{"tenants": [{"serviceAccount": "t_json", "tokens": {"app": {"ttl": "2x"}}}]}`,

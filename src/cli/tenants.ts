@@ -29,6 +29,9 @@ export function issueInFileWords(path: string, describe: (index: number) => stri
   return describe(Number(match[1])) + line`${match[2]}`;
 }
 
+/** The library's options, as the command line names them. */
+const OPTION_FLAGS: Record<string, string> = { "options.concurrency": "--concurrency" };
+
 /** Says every issue and "Nothing was sent.", then ends the command with exit 2. */
 function refuse(out: Output, issues: readonly FileIssue[]): never {
   out.say(issues.map((issue) => `error: ${issue.where}: ${issue.message}`).join("\n") + "\nNothing was sent.\n");
@@ -39,7 +42,10 @@ function refuse(out: Output, issues: readonly FileIssue[]): never {
 function refuseBatch(out: Output, error: ValidationError, describe: (index: number) => string): never {
   refuse(
     out,
-    error.issues.map((issue) => ({ where: issueInFileWords(issue.path, describe), message: line`${issue.message}` })),
+    error.issues.map((issue) => ({
+      where: OPTION_FLAGS[issue.path] ?? issueInFileWords(issue.path, describe),
+      message: line`${issue.message}`,
+    })),
   );
 }
 
@@ -52,8 +58,9 @@ function required(values: FlagValues, flag: string, command: string, what: strin
 function concurrencyOf(values: FlagValues): number | undefined {
   const text = values.concurrency;
   if (text === undefined) return undefined;
-  if (typeof text !== "string" || !/^\d+$/.test(text) || Number(text) < 1) {
-    throw new UsageError(line`--concurrency takes a whole number of requests in flight, 1 or more, not "${text}"`);
+  // Only the number is read here; its bounds are the library's to check.
+  if (typeof text !== "string" || !/^\d+$/.test(text)) {
+    throw new UsageError(line`--concurrency takes a whole number of requests in flight, not "${text}"`);
   }
   return Number(text);
 }
