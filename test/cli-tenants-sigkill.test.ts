@@ -19,11 +19,14 @@ import { invariantProblems } from "./helpers/tenants-world.js";
 import type { World } from "./helpers/tenants-world.js";
 
 const TENANTS = 12;
-const specs: TenantSpec[] = Array.from({ length: TENANTS }, (_, i) => ({
-  serviceAccount: `killed_${i}`,
-  ducklings: { read_write: { instance_size: "standard" } },
-  tokens: { app: { token_type: "read_write", ttl: 3600 }, dashboard: { token_type: "read_scaling" } },
-}));
+const batch = (prefix: string): TenantSpec[] =>
+  Array.from({ length: TENANTS }, (_, i) => ({
+    serviceAccount: `${prefix}_${i}`,
+    ducklings: { read_write: { instance_size: "standard" } },
+    tokens: { app: { token_type: "read_write", ttl: 3600 }, dashboard: { token_type: "read_scaling" } },
+  }));
+const specs = batch("killed");
+const interruptedSpecs = batch("interrupted");
 
 /** When the emulator kills the running child: after `served` answers that were not 429, or after the `minted`-th token. */
 type KillPoint = { served: number } | { minted: number };
@@ -48,6 +51,7 @@ beforeAll(async () => {
   });
   folder = await mkdtemp(join(tmpdir(), "cli-tenants-kill-"));
   await writeFile(join(folder, "tenants.json"), JSON.stringify({ tenants: specs }));
+  await writeFile(join(folder, "interrupted.json"), JSON.stringify({ tenants: interruptedSpecs }));
 });
 afterAll(async () => {
   await emulator?.close();
@@ -55,12 +59,28 @@ afterAll(async () => {
 });
 
 const env = () => ({ MOTHERDUCK_TOKEN: emulator.adminToken, MOTHERDUCK_API_BASE_URL: emulator.url });
-const args = () => ["tenants", "apply", "-f", join(folder, "tenants.json"), "--secrets-dir", join(folder, "secrets")];
+const args = (file = "tenants.json", secrets = "secrets") => [
+  "tenants",
+  "apply",
+  "-f",
+  join(folder, file),
+  "--secrets-dir",
+  join(folder, secrets),
+];
 
-/** Starts `tenants apply` and kills it with SIGKILL at `point`; resolves to how the child ended. */
-function applyKilledAt(point: KillPoint): Promise<{ signal: NodeJS.Signals | null; code: number | null }> {
-  const [command, ...rest] = [...CLI, ...args()];
-  const child = spawn(command, rest, { env: { PATH: process.env.PATH ?? "", ...env() }, stdio: "ignore" });
+/** Starts `tenants apply` and sends it `signal` at `point`; resolves to how the child ended and what it said. */
+function applyStoppedAt(
+  point: KillPoint,
+  signal: NodeJS.Signals = "SIGKILL",
+  argv = args(),
+): Promise<{ signal: NodeJS.Signals | null; code: number | null; stderr: string }> {
+  const [command, ...rest] = [...CLI, ...argv];
+  const child = spawn(command, rest, {
+    env: { PATH: process.env.PATH ?? "", ...env() },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   let served = 0;
   let minted = 0;
   watch = (exchange) => {
@@ -69,16 +89,16 @@ function applyKilledAt(point: KillPoint): Promise<{ signal: NodeJS.Signals | nul
     if (exchange.operationId === "users-createToken" && exchange.status === 200) minted++;
     if ("served" in point ? served >= point.served : minted >= point.minted) {
       watch = () => {};
-      child.kill("SIGKILL");
+      child.kill(signal);
     }
   };
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
     child.on("error", reject);
-    child.on("exit", (code, signal) => {
+    child.on("close", (code, ended) => {
       clearTimeout(timer);
       watch = () => {};
-      resolve({ code, signal });
+      resolve({ code, signal: ended, stderr });
     });
   });
 }
@@ -104,9 +124,12 @@ describe("tenants apply killed with SIGKILL, then run again", () => {
     const orphansAfterEachKill: number[] = [];
     for (const point of KILL_POINTS) {
       const before = exchanges.filter((e) => e.operationId === "users-createToken" && e.status === 200).length;
-      const ended = await applyKilledAt(point);
+      const ended = await applyStoppedAt(point);
       // the kill really cut the run short: the child did not finish on its own
-      expect(ended, JSON.stringify(point)).toEqual({ code: null, signal: "SIGKILL" });
+      expect({ code: ended.code, signal: ended.signal }, JSON.stringify(point)).toEqual({
+        code: null,
+        signal: "SIGKILL",
+      });
       mintedBeforeEachKill.push(
         exchanges.filter((e) => e.operationId === "users-createToken" && e.status === 200).length - before,
       );
@@ -143,6 +166,28 @@ describe("tenants apply killed with SIGKILL, then run again", () => {
     const report = JSON.parse(again.stdout) as { tenants: { outcome: string }[]; failed: number };
     expect(report.tenants.map((t) => t.outcome)).toEqual(specs.map(() => "unchanged"));
     expect(new Set(exchanges.filter((e) => e.status !== 429).map((e) => e.method))).toEqual(new Set(["GET"]));
+    expect(violations).toEqual([]);
+  }, 300_000);
+
+  it("Ctrl-C stops sending at once, says to run it again, exits 130; the next run converges", async () => {
+    const argv = args("interrupted.json", "interrupted-secrets");
+    const started = exchanges.length;
+    const stopped = await applyStoppedAt({ minted: 3 }, "SIGINT", argv);
+    expect(stopped.stderr).not.toMatch(/^\s+at /m);
+    expect(stopped.code).toBe(130);
+    expect(stopped.stderr).toMatch(
+      /interrupted \(Ctrl-C\): no further request was sent\. .*run the same command again/,
+    );
+    // it stopped short of the batch: far fewer mints than the 24 the batch needs
+    const minted = exchanges.slice(started).filter((e) => e.operationId === "users-createToken" && e.status === 200);
+    expect(minted.length).toBeLessThan(2 * TENANTS);
+
+    const completed = await runCli(argv, env(), 120_000);
+    expect(completed.code).toBe(0);
+    const store = fileSecretStore(join(folder, "interrupted-secrets"));
+    const md = createMotherDuckClient({ baseUrl: emulator.url, token: emulator.adminToken, logger: {} });
+    const world = { emulator, md, store, now: () => Date.now() } as unknown as World;
+    expect(await invariantProblems(world, interruptedSpecs)).toEqual([]);
     expect(violations).toEqual([]);
   }, 300_000);
 });
