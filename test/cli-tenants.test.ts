@@ -241,6 +241,10 @@ describe("tenants remove", () => {
     expect((await runCli(["tenants", "apply", "-f", file, "--secrets-dir", secrets], admin())).code).toBe(0);
     emulator.exchanges.length = 0;
 
+    const badName = await runCli(["tenants", "remove", `${p}_gone`, "a/b", "--secrets-dir", secrets, "--yes"], admin());
+    expect(badName.code).toBe(2);
+    expect(badName.stderr).toMatch(/^error: <service-account> "a\/b": .*\nNothing was sent\.\n$/);
+
     const unconfirmed = await runCli(["tenants", "remove", `${p}_gone`, "--secrets-dir", secrets], admin());
     expect(unconfirmed.code).toBe(2);
     expect(unconfirmed.stderr).toMatch(/permanently deletes .*all its data.*Confirm with --yes/);
