@@ -7,7 +7,7 @@ import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
-import { BUNDLE_CEILING_BYTES, bundleSizes } from "../scripts/bundle-size.js";
+import { BUNDLE_CEILING_BYTES, bundleBreakdown, bundleSizes, oneTokenAppInputs } from "../scripts/bundle-size.js";
 
 const root = join(import.meta.dirname, "..");
 const CEILING_BYTES = BUNDLE_CEILING_BYTES;
@@ -23,5 +23,14 @@ describe("bundle size", () => {
     console.log(`one-token app: ${app} bytes gzipped; openapi-fetch alone: ${openapiFetch} bytes`);
     expect(openapiFetch).toBeLessThan(app);
     expect(app).toBeLessThanOrEqual(CEILING_BYTES);
+  });
+
+  it("ships none of the tenants code in an app that imports only createMotherDuckClient", async () => {
+    const fromPackage = await oneTokenAppInputs();
+    expect(fromPackage.some((file) => file.endsWith("dist/index.js"))).toBe(true);
+    expect(fromPackage.filter((file) => file.includes("tenants"))).toEqual([]);
+    const fromSources = (await bundleBreakdown()).map(({ file }) => file);
+    expect(fromSources.some((file) => file.startsWith("src/resources/"))).toBe(true);
+    expect(fromSources.filter((file) => file.includes("tenants"))).toEqual([]);
   });
 });
