@@ -174,6 +174,8 @@ describe("tenants apply killed with SIGKILL, then run again", () => {
     const started = exchanges.length;
     const stopped = await applyStoppedAt({ minted: 3 }, "SIGINT", argv);
     expect(stopped.stderr).not.toMatch(/^\s+at /m);
+    // stderr is a pipe here: whole lines only, no terminal control sequence
+    expect(stopped.stderr).not.toMatch(/[\r\x1b]/);
     expect(stopped.code).toBe(130);
     expect(stopped.stderr).toMatch(
       /interrupted \(Ctrl-C\): no further request was sent\. .*run the same command again/,

@@ -87,6 +87,7 @@ describe("tenants apply", () => {
     expect(first.stderr).toMatch(new RegExp(`^${p}_beta: created \\(\\d+ changes\\)$`, "m"));
     expect(first.stderr).toMatch(/^2 tenants: 2 created\. Secrets are kept in .*, readable by you alone\.$/m);
     expect(first.stderr).not.toMatch(JWT);
+    expect(first.stderr).not.toMatch(/[\r\x1b]/); // a pipe gets whole lines, never the terminal's live line
 
     // the secrets: one file per token, 0600, in folders of 0700, each matching the live token of its name
     expect((await stat(secrets)).mode & 0o777).toBe(0o700);
@@ -159,7 +160,11 @@ describe("tenants apply", () => {
     expect(code).toBe(1);
     expect(stdout).toBe("");
     expect(stderr).toMatch(/\r\x1b\[2K\d\/3 tenants done/);
-    expect(stderr).toMatch(/\r\x1b\[2Kbob: failed: [^\r]*\n/);
+    expect(stderr).toMatch(/(^|\r\x1b\[2K)bob: failed: [^\r]*\n/);
+    // a whole line written while the live line shows starts by erasing it, and the live line is drawn again after
+    for (const written of stderr.split("\n").slice(1, -1)) {
+      expect(written).toMatch(/^\d\/3 tenants done[^\r]*(\r\x1b\[2K[^\r]*)*$|^\r\x1b\[2K/);
+    }
     expect(stderr).toMatch(/\r\x1b\[2K3 tenants: 2 created, 1 failed\./);
     // the one-line-per-tenant form is for logs only
     expect(stderr).not.toMatch(new RegExp(`^${p}_one: created`, "m"));

@@ -20,7 +20,10 @@ export interface Output {
   stdoutDiscarded(): boolean;
   /** True when stderr is a terminal, where a progress line can be redrawn in place. */
   stderrIsTerminal(): boolean;
-  /** Redraws the one live line at the bottom of a terminal's stderr, made terminal-safe; "" clears it. */
+  /**
+   * Redraws the one live line at the bottom of a terminal's stderr, made terminal-safe; "" clears it. Lines
+   * said meanwhile are written above it. Does nothing when stderr is not a terminal.
+   */
   live(text: string): void;
 }
 

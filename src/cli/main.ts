@@ -18,6 +18,10 @@ const VERSION_FLAGS = new Set(["--version", "-v"]);
 
 /** The only way commands write: stdout and stderr made terminal-safe, and the secret channel. */
 function outputFor(io: Io): Output {
+  // Carriage return and "erase line" are the only control sequences the CLI writes itself: they redraw the
+  // live line, which every other line on stderr is written above.
+  const ERASE = "\r\x1b[2K";
+  let liveLine = "";
   return {
     result: async (text) => {
       try {
@@ -31,12 +35,15 @@ function outputFor(io: Io): Output {
         );
       }
     },
-    say: (text) => void io.stderr(terminalSafeLines(text)),
+    say: (text) => void io.stderr(liveLine ? `${ERASE}${terminalSafeLines(text)}${liveLine}` : terminalSafeLines(text)),
     secret: async (text) => void (await io.stdout(text)),
     stdoutDiscarded: () => io.stdoutDiscarded?.() ?? false,
     stderrIsTerminal: () => io.stderrIsTerminal?.() ?? false,
-    // Carriage return and "erase line" are the only control sequences the CLI writes itself.
-    live: (text) => void io.stderr(`\r\x1b[2K${terminalSafe(text)}`),
+    live: (text) => {
+      if (!io.stderrIsTerminal?.()) return; // a log or a pipe keeps only whole lines
+      liveLine = terminalSafe(text);
+      io.stderr(`${ERASE}${liveLine}`);
+    },
   };
 }
 

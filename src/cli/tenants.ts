@@ -124,14 +124,11 @@ function progressOn(out: Output): { onProgress(progress: TenantsProgress): void;
   return {
     onProgress(progress) {
       if (progress.tenant.outcome === "failed") failed++;
-      if (!terminal) return out.say(resultLine(progress.tenant) + "\n");
-      if (progress.tenant.outcome === "failed") {
-        out.live("");
-        out.say(resultLine(progress.tenant) + "\n");
-      }
-      out.live(progressLine(progress, failed));
+      // On a terminal a failure stays above the live line (say writes there); elsewhere every tenant gets a line.
+      if (!terminal || progress.tenant.outcome === "failed") out.say(resultLine(progress.tenant) + "\n");
+      if (terminal) out.live(progressLine(progress, failed));
     },
-    done: () => terminal && out.live(""),
+    done: () => out.live(""),
   };
 }
 
