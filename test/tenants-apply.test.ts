@@ -197,4 +197,38 @@ describe("tenants apply", () => {
     expect(seen.map((line) => line.split(" ")[0])).toEqual(["1/2", "2/2"]);
     expect(seen.map((line) => line.split(" ")[1]).sort()).toEqual(["t_acme", "t_globex"]);
   });
+
+  it("keeps the new secret out of the report when a failing store quotes it", async () => {
+    let given = "";
+    const quoting = {
+      ...world.store,
+      set: (_key: string, value: { token: string }) => {
+        given = value.token;
+        return Promise.reject(new Error(`cannot write ${value.token}`));
+      },
+    };
+    const report = await createTenants(world.md, { secrets: quoting, now: world.now }).apply([globex]);
+    expect(given).not.toBe("");
+    expect(JSON.stringify(report)).not.toContain(given);
+    expect(report.tenants[0]!.error).toContain("cannot write [secret]");
+  });
+
+  it("finishes the batch when onProgress throws", async () => {
+    const report = await tenantsOf(world).apply([acme, globex], {
+      onProgress: () => {
+        throw new Error("display gone");
+      },
+    });
+    expect(report.tenants.map((t) => t.outcome)).toEqual(["created", "created"]);
+  });
+
+  it("rejects with the caller's reason when aborted, reporting nothing", async () => {
+    const controller = new AbortController();
+    const reason = new Error("stop now");
+    const applying = tenantsOf(world).apply([acme, globex], {
+      signal: controller.signal,
+      onProgress: () => controller.abort(reason),
+    });
+    await expect(applying).rejects.toBe(reason);
+  });
 });

@@ -108,16 +108,16 @@ export function createTenants(md: MotherDuckClient, options: TenantsOptions): Te
     try {
       return planTenant(spec, await observe(spec, accounts, pacer), now());
     } catch (error) {
-      if (pacerAborted(pacer, error)) throw error;
+      throwIfBatchAborted(pacer);
       return { serviceAccount: spec.serviceAccount, steps: [], error: describeFailure(error) };
     }
   }
 
   const aborts = new WeakMap<Pacer, AbortSignal | undefined>();
-  /** Whether the batch was aborted: then any failure is the abort's, and it is thrown, not reported. */
-  function pacerAborted(pacer: Pacer, error: unknown): boolean {
-    void error;
-    return aborts.get(pacer)?.aborted === true;
+  /** Once the batch is aborted, any failure is the abort's: the caller's reason is thrown, nothing is reported. */
+  function throwIfBatchAborted(pacer: Pacer): void {
+    const signal = aborts.get(pacer);
+    if (signal?.aborted) throw signal.reason;
   }
 
   /** Revokes a token; one already gone is as good as revoked. */
@@ -145,6 +145,8 @@ export function createTenants(md: MotherDuckClient, options: TenantsOptions): Te
     try {
       await secrets!.set(secretKey(serviceAccount, name), secret);
     } catch (error) {
+      // A store's own message might quote what it was given: the new secret never goes further.
+      const why = describeFailure(error).split(created.token).join("[secret]");
       let revoked = "the new token was revoked";
       try {
         await revoke(pacer, serviceAccount, created.id);
@@ -152,7 +154,7 @@ export function createTenants(md: MotherDuckClient, options: TenantsOptions): Te
         revoked = `the new token ${created.id} could not be revoked either (a re-run revokes it)`;
       }
       throw new TenantFailure(
-        `storing the secret of token "${name}" failed (${describeFailure(error)}); ${revoked}, and the old one keeps working`,
+        `storing the secret of token "${name}" failed (${why}); ${revoked}, and the old one keeps working`,
       );
     }
     for (const id of step.revokeIds ?? []) await revoke(pacer, serviceAccount, id);
@@ -210,7 +212,7 @@ export function createTenants(md: MotherDuckClient, options: TenantsOptions): Te
         done.push(publicChange(step));
         if (problem !== undefined) error = error === undefined ? problem : `${error}; ${problem}`;
       } catch (failure) {
-        if (pacerAborted(pacer, failure)) throw failure;
+        throwIfBatchAborted(pacer);
         return outcomeOf(planned, done, describeFailure(failure));
       }
     }
@@ -237,7 +239,11 @@ export function createTenants(md: MotherDuckClient, options: TenantsOptions): Te
       const result = await work(item);
       results[index] = result;
       finished++;
-      onProgress?.({ tenant: result, done: finished, total: items.length });
+      try {
+        onProgress?.({ tenant: result, done: finished, total: items.length });
+      } catch {
+        // A progress display that fails must not stop the batch half-way; the report still says it all.
+      }
     });
     return { tenants: results, failed: results.filter((result) => result.outcome === "failed").length };
   }
@@ -289,7 +295,7 @@ export function createTenants(md: MotherDuckClient, options: TenantsOptions): Te
           for (const key of await secrets.keys(tenantPrefix(serviceAccount))) await secrets.delete(key);
           return { serviceAccount, outcome, changes: outcome === "removed" ? [change] : [] };
         } catch (error) {
-          if (pacerAborted(pacer, error)) throw error;
+          throwIfBatchAborted(pacer);
           return { serviceAccount, outcome: "failed", changes: [], error: describeFailure(error) };
         }
       });
