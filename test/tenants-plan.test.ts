@@ -123,3 +123,30 @@ describe("renewalReason", () => {
     expect(renewalReason(token("a", "app", { description: "x" }), {}, NOW)).toBeUndefined();
   });
 });
+
+describe("planTenant for a new account's Ducklings", () => {
+  it("writes a spec that states both halves as it is, and merges a partial one into the API's default", () => {
+    const both = planTenant(
+      {
+        serviceAccount: "t",
+        ducklings: { read_write: { instance_size: "jumbo" }, read_scaling: { instance_size: "pulse", flock_size: 3 } },
+      },
+      seen({ account: "absent" }),
+      NOW,
+    );
+    expect(both.steps[1]).toMatchObject({
+      kind: "set-ducklings",
+      config: { read_write: { instance_size: "jumbo" }, read_scaling: { instance_size: "pulse", flock_size: 3 } },
+    });
+    const half = planTenant(
+      { serviceAccount: "t", ducklings: { read_write: { instance_size: "jumbo" } } },
+      seen({ account: "absent" }),
+      NOW,
+    );
+    expect(half.steps[1]).toMatchObject({
+      kind: "set-ducklings",
+      ducklings: { read_write: { instance_size: "jumbo" } },
+    });
+    expect(half.steps[1]!.config).toBeUndefined();
+  });
+});

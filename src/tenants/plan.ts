@@ -177,8 +177,11 @@ function planDucklings(spec: TenantSpec, seen: Observation): Step[] {
   if (!wanted) return [];
   const base = { serviceAccount: spec.serviceAccount, kind: "set-ducklings" as const };
   if (seen.account === "absent" || !seen.ducklings) {
-    // A new account starts with the API's default config: the spec's halves are merged into it once it exists.
-    return [{ ...base, reason: "new account", ducklings: wanted }];
+    // A spec that states both halves is the whole config; otherwise the halves it gives are merged into the
+    // API's default once the account exists.
+    const whole = HALVES.every((half) => wanted[half]?.instance_size !== undefined);
+    const write = whole ? { config: mergeDucklingConfig({} as DucklingConfig, wanted) } : { ducklings: wanted };
+    return [{ ...base, reason: "new account", ...write }];
   }
   if (ducklingsMatch(seen.ducklings, wanted)) return [];
   return [{ ...base, reason: "differs from the spec", config: mergeDucklingConfig(seen.ducklings, wanted) }];
