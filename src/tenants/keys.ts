@@ -1,7 +1,7 @@
 // How a tenant's token is keyed in a secret store, and the rule that makes a key safe for every store.
 
-/** A token name every store can key: 1–255 letters, digits, `_`, `-` or `.`, not starting with `.`. */
-export const TOKEN_NAME = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,254}$/;
+/** The characters a token name every store can key may hold: letters, digits, `_`, `-` or `.`, not starting with `.`; its length is the spec's rule for a token name. */
+export const TOKEN_NAME = /^[A-Za-z0-9_-][A-Za-z0-9_.-]*$/;
 
 /** The store key of a tenant's token. */
 export function secretKey(serviceAccount: string, tokenName: string): string {

@@ -37,6 +37,8 @@ export interface PlannedTenant {
 }
 
 const SECOND = 1000;
+const HOUR = 3600;
+const DAY = 24 * HOUR;
 /** Server timestamps are whole or fractional seconds: a lifetime within this of the ttl is the ttl. */
 const LIFETIME_SLACK_MS = 1000;
 
@@ -54,7 +56,7 @@ export function isLive(token: TokenInfo, nowMs: number): boolean {
 
 function seconds(ms: number): string {
   const s = Math.round(ms / SECOND);
-  return s >= 86400 ? `${Math.round(s / 86400)}d` : s >= 3600 ? `${Math.round(s / 3600)}h` : `${s}s`;
+  return s >= DAY ? `${Math.round(s / DAY)}d` : s >= HOUR ? `${Math.round(s / HOUR)}h` : `${s}s`;
 }
 
 /** Why the live token `held` must be replaced to meet `spec`, or undefined when it meets it. */

@@ -67,7 +67,7 @@ async function eachLimited<T>(items: readonly T[], width: number, work: (item: T
  * @example
  * ```ts
  * const tenants = createTenants(md, { secrets: fileSecretStore("./secrets") });
- * const report = await tenants.apply([{ serviceAccount: "t_acme", tokens: { app: { ttl: 30 * 86400 } } }]);
+ * const report = await tenants.apply([{ serviceAccount: "t_acme", tokens: { app: { ttl: 30 * 24 * 3600 } } }]);
  * ```
  */
 export function createTenants(md: MotherDuckClient, options: TenantsOptions): Tenants {

@@ -8,7 +8,7 @@ import type { DucklingChange } from "../resources/duckling-config.js";
  * `renewBefore`: how many seconds before its expiry a token is replaced (default a third of its lifetime).
  */
 export interface TokenSpec {
-  /** `read_write` (the default) or `read_scaling`. */
+  /** The token's type, one of the spec's `token_type` values; default read/write. */
   token_type?: TokenType;
   /** Lifetime in seconds; without it the token never expires (S7). */
   ttl?: number;
@@ -24,7 +24,7 @@ export interface TenantSpec {
   serviceAccount: string;
   /** The Ducklings, half by half; a half or a cooldown left out is not compared. */
   ducklings?: DucklingChange;
-  /** The tokens, by the name MotherDuck shows (1–255 letters, digits, `_`, `-`, `.`, not starting with `.`). */
+  /** The tokens, by the name MotherDuck shows (letters, digits, `_`, `-`, `.`, not starting with `.`, within the spec's length for a token name). */
   tokens?: Record<string, TokenSpec>;
 }
 

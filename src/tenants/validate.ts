@@ -51,7 +51,7 @@ export function serviceAccountIssues(value: unknown, path: string): Issue[] {
 function tokenIssues(name: string, spec: unknown, path: string): Issue[] {
   const issues = TOKEN_NAME.test(name)
     ? checkValue(tokenNameRule, name, path, { unknownProperties: "reject" })
-    : [{ path, message: "is not a token name: use 1–255 letters, digits, _, - or ., not starting with ." }];
+    : [{ path, message: "is not a token name a store can key: use letters, digits, _, - or ., not starting with ." }];
   if (!isObject(spec)) return [...issues, { path, message: "must be an object (a token spec)" }];
   issues.push(...unknownFields(spec, TOKEN_FIELDS, path, "a token spec"));
   issues.push(...checkValue(tokenSpecRule, spec, path, { unknownProperties: "allow" }));
