@@ -128,4 +128,29 @@ describe("fileSecretStore", () => {
     expect(JSON.stringify(error)).not.toContain("secret-value");
     expect(String(error.stack)).not.toContain("secret-value");
   });
+
+  it("fails only the tenant whose store answers a value that is not a secret, and ignores keys it did not ask for", async () => {
+    const world = await startWorld();
+    try {
+      const specs = [
+        { serviceAccount: "t_acme", tokens: { app: {} } },
+        { serviceAccount: "t_globex", tokens: { app: {} } },
+      ];
+      const inner = memorySecretStore();
+      const lying: SecretStore = {
+        ...inner,
+        get: async (key) => (key.startsWith("t_acme/") ? ({ id: 42 } as never) : inner.get(key)),
+        // Every key, whatever the prefix: t_globex must not see t_acme's, nor prune them.
+        keys: async () => inner.keys(""),
+      };
+      const tenants = createTenants(world.md, { secrets: lying, now: world.now });
+      expect((await tenants.apply(specs)).tenants.map((t) => t.outcome)).toEqual(["created", "created"]);
+      const report = await tenants.apply(specs);
+      expect(report.tenants.map((t) => t.outcome)).toEqual(["failed", "unchanged"]);
+      expect(report.tenants[0]!.error).toContain("the secret store's value under t_acme/app lacks id");
+      expect(await inner.get("t_acme/app")).toBeDefined();
+    } finally {
+      await world.close();
+    }
+  });
 });

@@ -6,6 +6,8 @@ import { mergeDucklingConfig } from "../resources/duckling-config.js";
 import { checkWholeNumber } from "../options.js";
 import { secretKey, tenantPrefix, tokenNameOf } from "./keys.js";
 import { createPacer } from "./pacer.js";
+import { SecretStoreError } from "./store-error.js";
+import { storedSecretProblem } from "./stored-secret.js";
 import type { Pacer } from "./pacer.js";
 import { planTenant, publicChange, publicPlan } from "./plan.js";
 import type { Observation, PlannedTenant, Step } from "./plan.js";
@@ -25,6 +27,8 @@ import { validateAccounts, validateSpecs } from "./validate.js";
 
 const DEFAULT_CONCURRENCY = 8;
 const MAX_CONCURRENCY = 256;
+
+const accountsOf = (specs: readonly TenantSpec[]) => specs.map((spec) => spec.serviceAccount);
 
 /** A tenant failed for a reason of its own: reported, never thrown out of the batch. */
 class TenantFailure extends Error {}
@@ -77,18 +81,36 @@ export function createTenants(md: MotherDuckClient, options: TenantsOptions): Te
   }
   const now = options.now ?? Date.now;
 
-  /** One paged scan of the organization's users: who exists, and whether each is a service account. */
-  async function scanAccounts(pacer: Pacer): Promise<Map<string, boolean>> {
+  /**
+   * Which of `usernames` exist, and whether each is a service account: one paged scan of the organization's
+   * users. The API may leave `is_service_account` out of a listing; only then, one more scan filtered to
+   * service accounts settles the users the batch names, so an account of unknown kind is never taken for one.
+   */
+  async function scanAccounts(pacer: Pacer, usernames: readonly string[]): Promise<Map<string, boolean>> {
     const users: User[] = await pacer.run((callOptions) => md.users.list({}, callOptions));
-    return new Map(users.map((user) => [user.username, user.is_service_account === true]));
+    const kinds = new Map(users.map((user) => [user.username, user.is_service_account]));
+    const unknown = usernames.filter((username) => kinds.has(username) && typeof kinds.get(username) !== "boolean");
+    const accounts = new Map([...kinds].map(([username, kind]) => [username, kind === true]));
+    if (unknown.length) {
+      const filter = { is_service_account: true };
+      const serviceAccounts = await pacer.run((callOptions) => md.users.list(filter, callOptions));
+      const names = new Set(serviceAccounts.map((user) => user.username));
+      for (const username of unknown) accounts.set(username, names.has(username));
+    }
+    return accounts;
   }
 
   async function storedOf(serviceAccount: string): Promise<Record<string, StoredSecret>> {
     const prefix = tenantPrefix(serviceAccount);
     const stored: Record<string, StoredSecret> = {};
     for (const key of await secrets!.keys(prefix)) {
+      // A store that answers more than it was asked for is not trusted with another tenant's keys.
+      if (!key.startsWith(prefix)) continue;
       const value = await secrets!.get(key);
-      if (value) stored[tokenNameOf(key, prefix)] = value;
+      if (value === undefined) continue;
+      const problem = storedSecretProblem(value);
+      if (problem !== undefined) throw new SecretStoreError(`the secret store's value under ${key} ${problem}`, key);
+      stored[tokenNameOf(key, prefix)] = value;
     }
     return stored;
   }
@@ -252,7 +274,7 @@ export function createTenants(md: MotherDuckClient, options: TenantsOptions): Te
     async plan(given, planOptions) {
       const specs = validateSpecs(given);
       const { pacer, concurrency } = batch(planOptions);
-      const accounts = await scanAccounts(pacer);
+      const accounts = await scanAccounts(pacer, accountsOf(specs));
       const plans = new Array<PlannedTenant>(specs.length);
       await eachLimited(specs, concurrency, async (spec, index) => {
         plans[index] = await planOne(spec, accounts, pacer);
@@ -263,7 +285,7 @@ export function createTenants(md: MotherDuckClient, options: TenantsOptions): Te
     async apply(given, applyOptions?: ApplyOptions) {
       const specs = validateSpecs(given);
       const { pacer, concurrency, onProgress } = batch(applyOptions);
-      const accounts = await scanAccounts(pacer);
+      const accounts = await scanAccounts(pacer, accountsOf(specs));
       return runBatch(specs, concurrency, onProgress, async (spec) =>
         applyOne(pacer, await planOne(spec, accounts, pacer)),
       );
@@ -272,7 +294,7 @@ export function createTenants(md: MotherDuckClient, options: TenantsOptions): Te
     async remove(given, removeOptions) {
       const serviceAccounts = validateAccounts(given);
       const { pacer, concurrency, onProgress } = batch(removeOptions);
-      const accounts = await scanAccounts(pacer);
+      const accounts = await scanAccounts(pacer, serviceAccounts);
       return runBatch(serviceAccounts, concurrency, onProgress, async (serviceAccount) => {
         const change: Change = { kind: "delete-service-account", serviceAccount, reason: "removed" };
         const isServiceAccount = accounts.get(serviceAccount);
