@@ -12,9 +12,9 @@ import {
 import type { TenantPlan } from "../src/tenants/types.js";
 
 /** The issues a file's text is refused with, as "where: message" lines. */
-function refusal(text: string, fileName = "tenants.yaml"): string[] {
+async function refusal(text: string, fileName = "tenants.yaml"): Promise<string[]> {
   try {
-    tenantSpecsFrom(text, fileName);
+    await tenantSpecsFrom(text, fileName);
   } catch (error) {
     if (error instanceof TenantsFileError) return error.issues.map((issue) => `${issue.where}: ${issue.message}`);
     throw error;
@@ -23,7 +23,7 @@ function refusal(text: string, fileName = "tenants.yaml"): string[] {
 }
 
 describe("tenants file", () => {
-  it("reads YAML and JSON alike, with ttl and renewBefore as durations or seconds", () => {
+  it("reads YAML and JSON alike, with ttl and renewBefore as durations or seconds", async () => {
     const yaml = `tenants:
   - serviceAccount: t_acme
     ducklings: { read_write: { instance_size: standard } }
@@ -45,7 +45,7 @@ describe("tenants file", () => {
         },
       },
     ];
-    expect(tenantSpecsFrom(yaml, "tenants.yaml")).toEqual(expected);
+    expect(await tenantSpecsFrom(yaml, "tenants.yaml")).toEqual(expected);
     const json = JSON.stringify({
       tenants: [
         {
@@ -54,11 +54,11 @@ describe("tenants file", () => {
         },
       ],
     });
-    expect(tenantSpecsFrom(json, "tenants.json")).toEqual(expected);
+    expect(await tenantSpecsFrom(json, "tenants.json")).toEqual(expected);
   });
 
-  it("leaves everything but durations to the library: a typo'd field, a wrong type, a bad name pass through", () => {
-    const specs = tenantSpecsFrom(
+  it("leaves everything but durations to the library: a typo'd field, a wrong type, a bad name pass through", async () => {
+    const specs = await tenantSpecsFrom(
       `tenants:\n  - serviceAccount: t_a\n    tokens: { app: { ttl: true, tokn_type: x } }\n  - 42\n  - { serviceAcount: t_b }\n`,
       "t.yml",
     );
@@ -69,9 +69,9 @@ describe("tenants file", () => {
     ]);
   });
 
-  it("names the tenant and the field of every duration it cannot read", () => {
+  it("names the tenant and the field of every duration it cannot read", async () => {
     expect(
-      refusal(`tenants:
+      await refusal(`tenants:
   - serviceAccount: t_ok
   - serviceAccount: t_acme
     tokens: { app: { ttl: 3x }, other: { ttl: 400d, renewBefore: soon } }
@@ -85,29 +85,44 @@ describe("tenants file", () => {
     ]);
   });
 
-  it("refuses a top level that is not { tenants: [...] }, with did-you-mean for a mistyped key", () => {
-    expect(refusal("tenant:\n  - serviceAccount: t_a\n")).toEqual([
+  it("refuses a top level that is not { tenants: [...] }, with did-you-mean for a mistyped key", async () => {
+    expect(await refusal("tenant:\n  - serviceAccount: t_a\n")).toEqual([
       'tenant: is not a key of a tenants file, which holds only tenants: [...] (did you mean "tenants"?)',
       "tenants: is missing: list the tenants under it",
     ]);
-    expect(refusal("tenants: { serviceAccount: t_a }\n")).toEqual(["tenants: must be a list of tenants"]);
-    expect(refusal("- serviceAccount: t_a\n")).toEqual(["the file: must hold a mapping with one key, tenants: [...]"]);
-    expect(refusal("")).toEqual(["the file: must hold a mapping with one key, tenants: [...]"]);
+    expect(await refusal("tenants: { serviceAccount: t_a }\n")).toEqual(["tenants: must be a list of tenants"]);
+    expect(await refusal("- serviceAccount: t_a\n")).toEqual([
+      "the file: must hold a mapping with one key, tenants: [...]",
+    ]);
+    expect(await refusal("")).toEqual(["the file: must hold a mapping with one key, tenants: [...]"]);
   });
 
-  it("refuses text that does not parse, saying where", () => {
-    expect(refusal("tenants: [\n", "t.yaml")[0]).toMatch(/^t\.yaml: is not valid YAML: .* at line \d+, column \d+$/);
-    expect(refusal("tenants:\n  - a: 1\n    a: 2\n")[0]).toMatch(
+  it("refuses text that does not parse, saying where", async () => {
+    expect((await refusal("tenants: [\n", "t.yaml"))[0]).toMatch(
+      /^t\.yaml: is not valid YAML: .* at line \d+, column \d+$/,
+    );
+    expect((await refusal("tenants:\n  - a: 1\n    a: 2\n"))[0]).toMatch(
       /is not valid YAML: Map keys must be unique at line 3/,
     );
-    expect(refusal("tenants: []\n---\ntenants: []\n")[0]).toMatch(
+    expect((await refusal("tenants: []\n---\ntenants: []\n"))[0]).toMatch(
       /is not valid YAML: Source contains multiple documents/,
     );
-    expect(refusal('{"tenants": [}', "t.json")[0]).toMatch(/^t\.json: is not valid JSON: /);
+    expect((await refusal('{"tenants": [}', "t.json"))[0]).toMatch(/^t\.json: is not valid JSON: /);
   });
 
-  it("keeps a control character in a key from reaching the terminal", () => {
-    expect(refusal('{"tenants": [], "\\u001b[2Jx": 1}', "t.json")[0]).toMatch(/^\\e\[2Jx: is not a key/);
+  it("refuses a YAML alias bomb instead of expanding it", async () => {
+    const bomb = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
+    for (let i = 1; i < 12; i++)
+      bomb.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(", ")}]`,
+      );
+    expect((await refusal(`${bomb.join("\n")}\ntenants: *l\n`))[0]).toMatch(/is not valid YAML: .*alias/i);
+  });
+
+  it("keeps a control character in a key from reaching the terminal", async () => {
+    expect((await refusal('{"tenants": [], "\\u001b[2Jx": 1}', "t.json"))[0]).toMatch(/^\\e\[2Jx: is not a key/);
   });
 });
 
@@ -132,7 +147,7 @@ describe("tenants lines", () => {
     { serviceAccount: "bob", changes: [], error: "bob is a person, not a service account" },
   ];
 
-  it("prints one line per change: + create or mint, ~ change or replace, - revoke or delete", () => {
+  it("prints one line per change: + create or mint, ~ change or replace, - revoke or delete", async () => {
     expect(planLines(plans)).toEqual([
       "+ t_acme: create service account (absent)",
       "~ t_acme: set Ducklings (read_write differs)",
@@ -146,13 +161,13 @@ describe("tenants lines", () => {
     expect(planSummary(plans)).toBe("4 tenants: 2 to change (5 changes), 1 already as declared, 1 cannot be converged");
   });
 
-  it("keeps a hostile name on its line", () => {
+  it("keeps a hostile name on its line", async () => {
     expect(changeLine({ kind: "mint-token", serviceAccount: "t\n+ evil", token: "a\x1b[2J", reason: "r\r" })).toBe(
       "+ t\\n+ evil/a\\e[2J: mint token (r\\r)",
     );
   });
 
-  it("describes finished tenants, the live line and the summary", () => {
+  it("describes finished tenants, the live line and the summary", async () => {
     const failed = {
       serviceAccount: "t_b",
       outcome: "failed" as const,

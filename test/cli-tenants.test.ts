@@ -1,6 +1,7 @@
 // `tenants plan|apply|remove` run as child processes against the emulator: plan lines, apply and apply again,
 // a failing tenant, refused files with nothing sent, the secrets folder's modes, and no secret on stdout or
 // stderr. The terminal's live line is checked in-process, with a stderr that says it is a terminal.
+import { execFileSync } from "node:child_process";
 import { mkdtemp, readdir, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -210,6 +211,31 @@ describe("tenants files the CLI refuses: exit 2, a message naming tenant and fie
       await expect(stat(secrets)).rejects.toThrow(/ENOENT/);
     });
   }
+
+  it("only a regular file is read: a FIFO is refused at once (no wait for a writer), and so is a device", async () => {
+    const { file } = await setUp("");
+    const fifo = `${file}.fifo`;
+    execFileSync("mkfifo", [fifo]);
+    for (const path of [fifo, "/dev/zero"]) {
+      const result = await runCli(["tenants", "plan", "-f", path], admin(), 10_000);
+      expect(result.code, path).toBe(2);
+      expect(result.stderr).toBe(`error: ${path}: is not a regular file\nNothing was sent.\n`);
+    }
+    expect(emulator.exchanges).toEqual([]);
+  });
+
+  it("no token: the CLI's usual words about MOTHERDUCK_TOKEN, not the library's option name", async () => {
+    const { file, secrets } = await setUp(`tenants:\n  - serviceAccount: t_token\n`);
+    for (const command of ["plan", "apply"]) {
+      const result = await runCli(["tenants", command, "-f", file, "--secrets-dir", secrets], {
+        MOTHERDUCK_API_BASE_URL: emulator.url,
+      });
+      expect(result.code, command).toBe(2);
+      expect(result.stderr).toMatch(/^error: no MotherDuck token: set the environment variable MOTHERDUCK_TOKEN/);
+      expect(result.stderr).not.toMatch(/token option/);
+    }
+    expect(emulator.exchanges).toEqual([]);
+  });
 
   it("--concurrency outside the library's bounds is named as the flag", async () => {
     const { file, secrets } = await setUp(`tenants:\n  - serviceAccount: t_pace\n`);

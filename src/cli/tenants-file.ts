@@ -1,7 +1,6 @@
 // A tenants file as the CLI reads it: YAML or JSON holding `{ tenants: [spec, ...] }`. This file only parses
 // the text, checks the top level and turns duration words ("30d") into the seconds the library takes; every
 // spec itself (fields, bounds, names, an account named twice) is checked by the library's plan and apply.
-import { parse as parseYaml } from "yaml";
 import { line } from "../printable.js";
 import { parseDuration, TTL_BOUNDS } from "./duration.js";
 import type { DurationBounds } from "./duration.js";
@@ -35,8 +34,11 @@ export function tenantLabel(index: number, spec: unknown): string {
   return typeof name === "string" ? line`tenants[${index}] (${name})` : `tenants[${index}]`;
 }
 
-/** The document a file's text holds: JSON for a `.json` file, YAML (which JSON also is) for any other. */
-export function parseDocument(text: string, fileName: string): unknown {
+/**
+ * The document a file's text holds: JSON for a `.json` file, YAML (which JSON also is) for any other. The YAML
+ * parser is loaded only here, so that no other command pays for loading it.
+ */
+export async function parseDocument(text: string, fileName: string): Promise<unknown> {
   if (fileName.toLowerCase().endsWith(".json")) {
     try {
       return JSON.parse(text);
@@ -44,9 +46,10 @@ export function parseDocument(text: string, fileName: string): unknown {
       throw new TenantsFileError([{ where: fileName, message: `is not valid JSON: ${(error as Error).message}` }]);
     }
   }
+  const { parse } = await import("yaml");
   try {
     // One document only, unique keys (the default), and aliases bounded (the default) against alias bombs.
-    return parseYaml(text);
+    return parse(text);
   } catch (error) {
     const first = (error as Error).message.split("\n")[0]!.replace(/:$/, "");
     throw new TenantsFileError([{ where: fileName, message: `is not valid YAML: ${first}` }]);
@@ -92,8 +95,8 @@ function withSeconds(spec: unknown, label: string, issues: FileIssue[]): unknown
  * The specs a tenants file declares, as the library takes them: `ttl` and `renewBefore` given as durations
  * ("30d", "12h", or seconds in a string) become seconds. Throws a TenantsFileError naming every problem found.
  */
-export function tenantSpecsFrom(text: string, fileName: string): unknown[] {
-  const tenants = tenantsArray(parseDocument(text, fileName));
+export async function tenantSpecsFrom(text: string, fileName: string): Promise<unknown[]> {
+  const tenants = tenantsArray(await parseDocument(text, fileName));
   const issues: FileIssue[] = [];
   const specs = tenants.map((spec, index) => withSeconds(spec, tenantLabel(index, spec), issues));
   if (issues.length) throw new TenantsFileError(issues);

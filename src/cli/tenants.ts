@@ -1,10 +1,10 @@
 // `tenants plan|apply|remove`: a tenants file in, the library's plan or report out. Secrets go only into
 // --secrets-dir (through the library's file store), never to stdout; progress goes to stderr; a batch the
 // library refuses as a whole is exit 2 with nothing sent; a batch where some tenant failed is exit 1.
-import { readFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { open } from "node:fs/promises";
 import { ValidationError } from "../errors.js";
-import { createTenants, fileSecretStore, memorySecretStore } from "../tenants/index.js";
-import type { SecretStore, Tenants, TenantsProgress, TenantsReport, TenantSpec } from "../tenants/index.js";
+import type { Tenants, TenantsProgress, TenantsReport, TenantSpec } from "../tenants/index.js";
 import { jsonText, line } from "../printable.js";
 import { UsageError } from "./args.js";
 import type { FlagValues } from "./args.js";
@@ -38,8 +38,15 @@ function refuse(out: Output, issues: readonly FileIssue[]): never {
   throw new ReportedFailure(EXIT_REFUSED);
 }
 
-/** The library refused the whole batch: its issues named as the file or the command line names them. */
+/** The paths the tenants library names its own arguments by; any other issue is the client's (a missing token). */
+const BATCH_PATH = /^(?:tenants|serviceAccounts|options)\b/;
+
+/**
+ * The library refused the whole batch: its issues named as the file or the command line names them. A refusal
+ * of the client's own (no token, say) is left to the CLI's usual words.
+ */
 function refuseBatch(out: Output, error: ValidationError, describe: (index: number) => string): never {
+  if (!error.issues.every((issue) => BATCH_PATH.test(issue.path))) throw error;
   refuse(
     out,
     error.issues.map((issue) => ({
@@ -70,20 +77,34 @@ const READ_ERRORS: Record<string, string> = {
   EACCES: "cannot be read: permission denied",
   EISDIR: "is a folder, not a tenants file",
 };
+/** Far above any real tenants file (ten thousand tenants take about 2 MiB), and far below what would exhaust memory. */
+const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+/** The text of a tenants file, or why it cannot be read: only a regular file of a sane size is read at all. */
+async function readTenantsFile(path: string): Promise<{ text: string } | { problem: string }> {
+  let handle;
+  try {
+    // Non-blocking, so that a FIFO is refused below instead of waiting for a writer; a regular file ignores it.
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    const info = await handle.stat();
+    if (!info.isFile()) return { problem: info.isDirectory() ? READ_ERRORS.EISDIR! : "is not a regular file" };
+    if (info.size > MAX_FILE_BYTES) return { problem: `is larger than ${MAX_FILE_BYTES / 2 ** 20} MiB` };
+    return { text: await handle.readFile("utf8") };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "";
+    return { problem: READ_ERRORS[code] ?? `cannot be read (${code || (error as Error).message})` };
+  } finally {
+    await handle?.close();
+  }
+}
 
 /** The specs of the file -f names; a file that cannot be read or used ends the command with exit 2. */
 async function readSpecs(out: Output, values: FlagValues, command: string): Promise<TenantSpec[]> {
   const path = required(values, "file", command, "tenants.yaml|tenants.json");
-  let text: string;
+  const read = await readTenantsFile(path);
+  if ("problem" in read) refuse(out, [{ where: line`${path}`, message: read.problem }]);
   try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? "";
-    const reason = READ_ERRORS[code] ?? `cannot be read (${code || (error as Error).message})`;
-    refuse(out, [{ where: line`${path}`, message: line`${reason}` }]);
-  }
-  try {
-    return tenantSpecsFrom(text, path) as TenantSpec[];
+    return (await tenantSpecsFrom(read.text, path)) as TenantSpec[];
   } catch (error) {
     if (error instanceof TenantsFileError) refuse(out, error.issues);
     throw error;
@@ -154,8 +175,14 @@ async function runBatch(
   if (report.failed) throw new ReportedFailure(EXIT_FAILED);
 }
 
-function tenantsOf(context: CommandContext, store: SecretStore): Tenants {
-  return createTenants(context.client(), { secrets: store });
+/**
+ * The tenants of the client's organization, with secrets in `dir` (or in memory, for a plan without one). The
+ * module is loaded here, so that the other commands start without it.
+ */
+async function tenantsOf(context: CommandContext, dir: string | undefined): Promise<Tenants> {
+  const { createTenants, fileSecretStore, memorySecretStore } = await import("../tenants/index.js");
+  const secrets = dir === undefined ? memorySecretStore() : fileSecretStore(dir);
+  return createTenants(context.client(), { secrets });
 }
 
 const FAILED_NOTE =
@@ -168,12 +195,12 @@ export const tenantsCommands: Record<string, Command> = {
     async run(context) {
       const { values, out } = context;
       const specs = await readSpecs(out, values, "tenants plan");
-      const dir = values["secrets-dir"];
-      const store = typeof dir === "string" ? fileSecretStore(dir) : memorySecretStore();
+      const dir = typeof values["secrets-dir"] === "string" ? values["secrets-dir"] : undefined;
       const describe = (index: number) => tenantLabel(index, specs[index]);
+      const tenants = await tenantsOf(context, dir);
       let plans;
       try {
-        plans = await interruptible(out, (signal) => tenantsOf(context, store).plan(specs, { signal }));
+        plans = await interruptible(out, (signal) => tenants.plan(specs, { signal }));
       } catch (error) {
         if (error instanceof ValidationError) refuseBatch(out, error, describe);
         throw error;
@@ -186,7 +213,7 @@ export const tenantsCommands: Record<string, Command> = {
       const errors = planErrorLines(plans);
       if (errors.length) out.say(errors.join("\n") + "\n");
       const storeNote =
-        typeof dir === "string" ? "" : " Without --secrets-dir, it is planned as if no secret were stored yet.";
+        dir !== undefined ? "" : " Without --secrets-dir, it is planned as if no secret were stored yet.";
       out.say(`${planSummary(plans)}. Nothing was changed.${storeNote}\n`);
       if (errors.length) throw new ReportedFailure(EXIT_FAILED);
     },
@@ -199,7 +226,7 @@ export const tenantsCommands: Record<string, Command> = {
       const dir = required(values, "secrets-dir", "tenants apply", "dir");
       const concurrency = concurrencyOf(values);
       const specs = await readSpecs(out, values, "tenants apply");
-      const tenants = tenantsOf(context, fileSecretStore(dir));
+      const tenants = await tenantsOf(context, dir);
       await runBatch(
         context,
         (options) => tenants.apply(specs, { ...options, ...(concurrency !== undefined && { concurrency }) }),
@@ -221,7 +248,7 @@ export const tenantsCommands: Record<string, Command> = {
             "(databases, tokens, Duckling settings), and its secrets stored in --secrets-dir. Confirm with --yes",
         );
       }
-      const tenants = tenantsOf(context, fileSecretStore(dir));
+      const tenants = await tenantsOf(context, dir);
       await runBatch(
         context,
         (options) => tenants.remove(positionals, options),
