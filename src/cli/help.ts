@@ -280,7 +280,8 @@ never to stdout. A token is minted, then stored, then the older ones of its name
 share one pace, which slows down when the API says it is rate-limited.
 
 Progress goes to stderr: a live line on a terminal, one line per finished tenant otherwise. Exit 1 when
-some tenant failed (the others are done), 2 when the file is refused (then nothing was sent).
+some tenant failed (the others are done), 2 when the file is refused (then nothing was sent), 130 when
+Ctrl-C stopped it (it sends nothing more; run it again to finish).
 
   -f, --file <file>       the tenants file (required)
   --secrets-dir <dir>     where the secrets are kept (required)
