@@ -2,7 +2,7 @@
 // a failing tenant, refused files with nothing sent, the secrets folder's modes, and no secret on stdout or
 // stderr. The terminal's live line is checked in-process, with a stderr that says it is a terminal.
 import { execFileSync } from "node:child_process";
-import { mkdtemp, readdir, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
@@ -140,6 +140,21 @@ describe("tenants apply", () => {
     expect(emulator.exchanges.filter((e) => e.method === "POST" && e.pathParams.username === "bob")).toEqual([]);
     expect((await md().tokens.list("alice")).length).toBe(bobsTokens);
     expect(await readdir(secrets)).toEqual([`${p}_ok`]);
+  });
+
+  it("a corrupt secrets file fails its tenant alone, named, and is left for a person to look at", async () => {
+    const p = fresh();
+    const { file, secrets } = await setUp(
+      `tenants:\n  - serviceAccount: ${p}_one\n    tokens: { app: { ttl: 1h } }\n  - serviceAccount: ${p}_two\n    tokens: { app: { ttl: 1h } }\n`,
+    );
+    expect((await runCli(["tenants", "apply", "-f", file, "--secrets-dir", secrets], admin())).code).toBe(0);
+    const corrupt = join(secrets, `${p}_one`, "app.json");
+    await writeFile(corrupt, "{ half a secret");
+    const result = await runCli(["tenants", "apply", "-f", file, "--secrets-dir", secrets], admin());
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(new RegExp(`^${p}_one: failed: .*${corrupt.replaceAll(/[/.]/g, "\\$&")}`, "m"));
+    expect(result.stderr).toMatch(new RegExp(`^${p}_two: unchanged$`, "m"));
+    expect(await readFile(corrupt, "utf8")).toBe("{ half a secret");
   });
 
   it("shows a live line on a terminal and keeps a failed tenant's line above it", async () => {
