@@ -93,4 +93,25 @@ describe("tenants pacing", () => {
       await world.close();
     }
   });
+
+  it("sends a read again after a gateway error, so a passing 503 fails no tenant", { timeout: 60_000 }, async () => {
+    // Seeded faults and one request at a time: the same requests meet the same 503s on every run.
+    const world = await startWorld({ emulator: { faults: { rate503: 0.3, seed: 7 } } });
+    try {
+      const tenants = createTenants(world.md, { secrets: world.store, now: world.now });
+      const few = specs.slice(0, 10);
+      // A create that meets a 503 is not sent again (it may have been done): a re-run finishes the batch.
+      let report = await tenants.apply(few, { concurrency: 1 });
+      for (let run = 0; run < 10 && report.failed; run++) report = await tenants.apply(few, { concurrency: 1 });
+      expect(report.failed).toBe(0);
+      const start = world.exchanges.length;
+      const reads = await tenants.apply(few, { concurrency: 1 });
+      expect(reads.tenants.filter((t) => t.outcome !== "unchanged")).toEqual([]);
+      const answered = world.exchanges.slice(start);
+      expect(answered.some((e) => e.status === 503)).toBe(true);
+      expect(new Set(answered.map((e) => e.method))).toEqual(new Set(["GET"]));
+    } finally {
+      await world.close();
+    }
+  });
 });

@@ -1,15 +1,30 @@
 // One pacer per batch: every request of the batch goes through it. It keeps the pace (pace.ts), queues
 // what may not leave yet, and retries a request refused with 429 itself, after the Retry-After.
-import { RateLimitError } from "../index.js";
+import { ApiError, ConnectionError, RateLimitError, TimeoutError } from "../index.js";
+import { sleep } from "../transport/abort.js";
+import { backoffMs, isIdempotent, shouldRetryStatus } from "../transport/retry.js";
 import type { CallOptions } from "../index.js";
 import { afterRateLimit, afterSuccess, fallbackWaitMs, initialPace, mayStart } from "./pace.js";
 
 /** A request refused this many times with 429 fails after all: the API is not letting the batch through. */
 export const MAX_RATE_LIMITED_ATTEMPTS = 30;
 
-/** Runs calls at the batch's pace. `run` hands each call the options to pass to the client. */
+/** How many times in all a call that failed for a passing reason (a gateway error, a reset) is sent. */
+export const MAX_TRANSIENT_ATTEMPTS = 5;
+
+/**
+ * Runs calls at the batch's pace. `run` hands each call the options to pass to the client; `method` is the
+ * call's HTTP method, which decides, as the client's own rules do, whether a passing failure is sent again.
+ */
 export interface Pacer {
-  run<T>(call: (options: CallOptions) => Promise<T>): Promise<T>;
+  run<T>(call: (options: CallOptions) => Promise<T>, method?: string): Promise<T>;
+}
+
+/** Whether a failure may pass and the call may be sent again: the client's own rules, by method. */
+function isTransient(error: unknown, method: string): boolean {
+  if (error instanceof RateLimitError) return false;
+  if (error instanceof ApiError) return shouldRetryStatus(method, error.status);
+  return (error instanceof ConnectionError || error instanceof TimeoutError) && isIdempotent(method);
 }
 
 interface Waiter {
@@ -75,19 +90,26 @@ export function createPacer(concurrency: number, signal: AbortSignal | undefined
   }
 
   return {
-    async run(call) {
-      for (let refusals = 0; ;) {
+    async run(call, method = "POST") {
+      for (let refusals = 0, failures = 0; ;) {
         await acquire(refusals > 0);
+        let waitMs = 0;
         try {
           const result = await call({ ...(signal && { signal }), maxRetries: 0 });
           pace = afterSuccess(pace);
           return result;
         } catch (error) {
-          if (!(error instanceof RateLimitError) || ++refusals >= MAX_RATE_LIMITED_ATTEMPTS) throw error;
-          pace = afterRateLimit(pace, error.retryAfterMs ?? fallbackWaitMs(refusals), now());
+          if (signal?.aborted) throw error;
+          if (error instanceof RateLimitError && ++refusals < MAX_RATE_LIMITED_ATTEMPTS) {
+            pace = afterRateLimit(pace, error.retryAfterMs ?? fallbackWaitMs(refusals), now());
+          } else if (isTransient(error, method) && ++failures < MAX_TRANSIENT_ATTEMPTS) {
+            // This call's own trouble: it waits alone, without slowing the batch.
+            waitMs = backoffMs(failures, Math.random());
+          } else throw error;
         } finally {
           release();
         }
+        if (waitMs) await sleep(waitMs, signal);
       }
     },
   };

@@ -28,6 +28,9 @@ import { validateAccounts, validateSpecs } from "./validate.js";
 const DEFAULT_CONCURRENCY = 8;
 const MAX_CONCURRENCY = 256;
 
+// The method of each call, for the pacer's retry rules (creates are POSTs, the default).
+const [GET, PUT, DELETE] = ["GET", "PUT", "DELETE"];
+
 const accountsOf = (specs: readonly TenantSpec[]) => specs.map((spec) => spec.serviceAccount);
 
 /** A tenant failed for a reason of its own: reported, never thrown out of the batch. */
@@ -87,13 +90,13 @@ export function createTenants(md: MotherDuckClient, options: TenantsOptions): Te
    * service accounts settles the users the batch names, so an account of unknown kind is never taken for one.
    */
   async function scanAccounts(pacer: Pacer, usernames: readonly string[]): Promise<Map<string, boolean>> {
-    const users: User[] = await pacer.run((callOptions) => md.users.list({}, callOptions));
+    const users: User[] = await pacer.run((callOptions) => md.users.list({}, callOptions), GET);
     const kinds = new Map(users.map((user) => [user.username, user.is_service_account]));
     const unknown = usernames.filter((username) => kinds.has(username) && typeof kinds.get(username) !== "boolean");
     const accounts = new Map([...kinds].map(([username, kind]) => [username, kind === true]));
     if (unknown.length) {
       const filter = { is_service_account: true };
-      const serviceAccounts = await pacer.run((callOptions) => md.users.list(filter, callOptions));
+      const serviceAccounts = await pacer.run((callOptions) => md.users.list(filter, callOptions), GET);
       const names = new Set(serviceAccounts.map((user) => user.username));
       for (const username of unknown) accounts.set(username, names.has(username));
     }
@@ -121,8 +124,10 @@ export function createTenants(md: MotherDuckClient, options: TenantsOptions): Te
     if (account === "person") return { account, tokens: [], stored: {} };
     const stored = await storedOf(spec.serviceAccount);
     if (account === "absent") return { account, tokens: [], stored };
-    const tokens = await pacer.run((o) => md.tokens.list(spec.serviceAccount, o));
-    const ducklings = spec.ducklings ? await pacer.run((o) => md.ducklings.get(spec.serviceAccount, o)) : undefined;
+    const tokens = await pacer.run((o) => md.tokens.list(spec.serviceAccount, o), GET);
+    const ducklings = spec.ducklings
+      ? await pacer.run((o) => md.ducklings.get(spec.serviceAccount, o), GET)
+      : undefined;
     return { account, tokens, stored, ...(ducklings && { ducklings }) };
   }
 
@@ -145,7 +150,7 @@ export function createTenants(md: MotherDuckClient, options: TenantsOptions): Te
   /** Revokes a token; one already gone is as good as revoked. */
   async function revoke(pacer: Pacer, serviceAccount: string, id: string): Promise<void> {
     try {
-      await pacer.run((o) => md.tokens.delete(serviceAccount, id, o));
+      await pacer.run((o) => md.tokens.delete(serviceAccount, id, o), DELETE);
     } catch (error) {
       if (!(error instanceof NotFoundError)) throw error;
     }
@@ -198,11 +203,11 @@ export function createTenants(md: MotherDuckClient, options: TenantsOptions): Te
         await pacer.run((o) => md.users.createServiceAccount(serviceAccount, o));
         return undefined;
       case "set-ducklings":
-        if (step.config) await pacer.run((o) => md.ducklings.set(serviceAccount, step.config!, o));
+        if (step.config) await pacer.run((o) => md.ducklings.set(serviceAccount, step.config!, o), PUT);
         else {
-          const current = await pacer.run((o) => md.ducklings.get(serviceAccount, o));
+          const current = await pacer.run((o) => md.ducklings.get(serviceAccount, o), GET);
           const config = mergeDucklingConfig(current, step.ducklings!);
-          await pacer.run((o) => md.ducklings.set(serviceAccount, config, o));
+          await pacer.run((o) => md.ducklings.set(serviceAccount, config, o), PUT);
         }
         return undefined;
       case "mint-token":
@@ -307,7 +312,7 @@ export function createTenants(md: MotherDuckClient, options: TenantsOptions): Te
           if (isServiceAccount === undefined) outcome = "unchanged";
           else {
             try {
-              await pacer.run((o) => md.users.delete(serviceAccount, o));
+              await pacer.run((o) => md.users.delete(serviceAccount, o), DELETE);
             } catch (error) {
               if (!(error instanceof NotFoundError)) throw error;
               outcome = "unchanged";
