@@ -36,6 +36,9 @@ export function admit(bucket: Bucket, nowMs: number, perSecond: number, burst: n
   return { bucket: current, retryAfterSeconds: Math.max(1, Math.ceil(waitSeconds)) };
 }
 
+/** Past this many buckets, the full ones are forgotten, so that random bearers cannot grow the map without end. */
+const MAX_BUCKETS = 10_000;
+
 function refuse(name: string, value: unknown): never {
   throw new RangeError(`startEmulator: rateLimit.${name} must be a number ≥ 1 (requests), got ${String(value)}`);
 }
@@ -72,6 +75,12 @@ export function createRateLimiter(
     const nowMs = now();
     const admission = admit(buckets.get(key) ?? { tokens: burst, atMs: nowMs }, nowMs, perSecond, burst);
     buckets.set(key, admission.bucket);
+    // Every unknown bearer has a bucket of its own: a full one is the same as none, so they are let go.
+    if (buckets.size > MAX_BUCKETS) {
+      for (const [other, bucket] of buckets) {
+        if (refilled(bucket, nowMs, perSecond, burst).tokens >= burst) buckets.delete(other);
+      }
+    }
     return admission.retryAfterSeconds;
   };
 }
