@@ -45,7 +45,9 @@ beforeAll(async () => {
     rateLimit: { perSecond: 60 },
     onExchange(exchange) {
       exchanges.push(exchange);
-      violations.push(...exchangeViolations(exchange));
+      // A 429 of the rate limit is the emulator's own answer, given before the request is read, like its faults:
+      // the spec declares no 429, so only the answered requests are held to it.
+      if (exchange.status !== 429) violations.push(...exchangeViolations(exchange));
       watch(exchange);
     },
   });

@@ -13,16 +13,17 @@ import type { Output } from "./deliver.js";
 import { EXIT_FAILED, EXIT_REFUSED, ReportedFailure } from "./output.js";
 import { tenantLabel, tenantSpecsFrom, TenantsFileError } from "./tenants-file.js";
 import type { FileIssue } from "./tenants-file.js";
-import { planErrorLines, planLines, planSummary, progressLine, reportSummary, resultLine } from "./tenants-lines.js";
-
-/** 128 + SIGINT, as shells report a command stopped by Ctrl-C. */
-export const EXIT_INTERRUPTED = 130;
+import { planErrorLines, planLines, planSummary, reportSummary } from "./tenants-lines.js";
+import { interruptible, progressOn } from "./tenants-progress.js";
 
 const json = { json: { type: "boolean" } } as const;
 const file = { file: { type: "string", short: "f" } } as const;
 const secretsDir = { "secrets-dir": { type: "string" } } as const;
 
-/** The library's issue path `[2].tokens.app.ttl` (or `2.tokens…`), in the words of the file: `tenants[2] (t_acme).tokens.app.ttl`. */
+/**
+ * The library's issue path in the words of the file or the command line: `tenants[2].tokens.app.ttl` becomes
+ * `tenants[2] (t_acme).tokens.app.ttl`, and `serviceAccounts[1]` the argument it names.
+ */
 export function issueInFileWords(path: string, describe: (index: number) => string): string {
   const match = /^(?:\w+)?\[?(\d+)\]?(?=$|[.[])(.*)$/.exec(path);
   if (!match) return line`${path}`;
@@ -109,48 +110,6 @@ async function readSpecs(out: Output, values: FlagValues, command: string): Prom
     if (error instanceof TenantsFileError) refuse(out, error.issues);
     throw error;
   }
-}
-
-/**
- * Runs `work` with a signal that Ctrl-C aborts. The library stops sending, and a re-run finishes what was
- * begun; a second Ctrl-C is Node's own and stops the process at once.
- */
-async function interruptible<T>(out: Output, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  const interrupted = new Error("interrupted");
-  const onInterrupt = () => controller.abort(interrupted);
-  process.once("SIGINT", onInterrupt);
-  try {
-    return await work(controller.signal);
-  } catch (error) {
-    if (error !== interrupted) throw error;
-    out.live("");
-    out.say(
-      "interrupted (Ctrl-C): no further request was sent. What was begun is safe to finish: " +
-        "run the same command again.\n",
-    );
-    throw new ReportedFailure(EXIT_INTERRUPTED);
-  } finally {
-    process.removeListener("SIGINT", onInterrupt);
-  }
-}
-
-/**
- * Progress on stderr: on a terminal one live line, redrawn as tenants finish, with failures kept above it;
- * elsewhere (a log, a pipe) one line per finished tenant.
- */
-function progressOn(out: Output): { onProgress(progress: TenantsProgress): void; done(): void } {
-  const terminal = out.stderrIsTerminal();
-  let failed = 0;
-  return {
-    onProgress(progress) {
-      if (progress.tenant.outcome === "failed") failed++;
-      // On a terminal a failure stays above the live line (say writes there); elsewhere every tenant gets a line.
-      if (!terminal || progress.tenant.outcome === "failed") out.say(resultLine(progress.tenant) + "\n");
-      if (terminal) out.live(progressLine(progress, failed));
-    },
-    done: () => out.live(""),
-  };
 }
 
 /** Runs a batch with progress and Ctrl-C, then prints the report: JSON on stdout, or the summary on stderr. */
