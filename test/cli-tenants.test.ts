@@ -75,6 +75,28 @@ describe("tenants plan", () => {
   });
 });
 
+describe("tenants plan after a change to the file", () => {
+  it("prints ~ for a token to replace and - for a name dropped, with --secrets-dir, and sends only reads", async () => {
+    const p = fresh();
+    const { file, secrets } = await setUp(twoTenants(p));
+    expect((await runCli(["tenants", "apply", "-f", file, "--secrets-dir", secrets], admin())).code).toBe(0);
+    await writeFile(
+      file,
+      `tenants:\n  - serviceAccount: ${p}_acme\n    tokens:\n      app: { token_type: read_scaling, ttl: 30d }\n`,
+    );
+    emulator.exchanges.length = 0;
+    const result = await runCli(["tenants", "plan", "-f", file, "--secrets-dir", secrets], admin());
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`^~ ${p}_acme/app: replace token \\(.+\\)$`, "m"));
+    expect(result.stdout).toMatch(new RegExp(`^- ${p}_acme/dashboard: revoke token \\(.+\\)$`, "m"));
+    expect(result.stdout).not.toMatch(new RegExp(`${p}_beta`)); // not in the file: left alone
+    expect(result.stderr).toMatch(
+      /^1 tenant: 1 to change \(2 changes\), 0 already as declared\. Nothing was changed\.$/m,
+    );
+    expect(new Set(methods())).toEqual(new Set(["GET"]));
+  });
+});
+
 describe("tenants apply", () => {
   it("converges, keeps secrets in 0600 files in 0700 folders and nowhere else; a second apply is unchanged and reads only", async () => {
     const p = fresh();
