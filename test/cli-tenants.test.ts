@@ -313,6 +313,9 @@ describe("tenants remove", () => {
     expect(badName.code).toBe(2);
     expect(badName.stderr).toMatch(/^error: <service-account> "a\/b": .*\nNothing was sent\.\n$/);
 
+    const help = await runCli(["tenants", "remove", "--help"]);
+    expect(help.stdout).toMatch(/permanently deletes each service account AND ALL ITS DATA/);
+
     const unconfirmed = await runCli(["tenants", "remove", `${p}_gone`, "--secrets-dir", secrets], admin());
     expect(unconfirmed.code).toBe(2);
     expect(unconfirmed.stderr).toMatch(/permanently deletes .*all its data.*Confirm with --yes/);
