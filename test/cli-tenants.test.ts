@@ -314,7 +314,7 @@ describe("tenants remove", () => {
     expect(badName.stderr).toMatch(/^error: <service-account> "a\/b": .*\nNothing was sent\.\n$/);
 
     const help = await runCli(["tenants", "remove", "--help"]);
-    expect(help.stdout).toMatch(/permanently deletes each service account AND ALL ITS DATA/);
+    expect(help.stdout).toMatch(/Permanently deletes each service account AND ALL ITS DATA/);
 
     const unconfirmed = await runCli(["tenants", "remove", `${p}_gone`, "--secrets-dir", secrets], admin());
     expect(unconfirmed.code).toBe(2);
