@@ -415,7 +415,13 @@ async function tenantsAtTheRateLimit(built: Built) {
   const specs = Array.from({ length: count }, (_, i) => benchTenant(i));
   const figures = (seconds: number, counts: Served) => {
     const floor = counts.total / perSecond;
-    return `${seconds.toFixed(1)} s, floor ${floor.toFixed(1)} s (${counts.total} served ÷ ${perSecond}/s), ${counts.refused} refused with 429`;
+    // The burst (perSecond requests, free at the start) makes the true floor a second shorter; the budget keeps
+    // the simpler served ÷ perSecond, so a ratio just under 1 is possible.
+    const afterBurst = Math.max(0, counts.total - perSecond) / perSecond;
+    return (
+      `${seconds.toFixed(1)} s, floor ${floor.toFixed(1)} s (${counts.total} served ÷ ${perSecond}/s; ` +
+      `${afterBurst.toFixed(1)} s after the burst), ${counts.refused} refused with 429`
+    );
   };
 
   const clientOf = (emulator: { url: string; adminToken: string }) =>
