@@ -13,6 +13,10 @@ import { fileSecretStore } from "../src/tenants/index.js";
 import { runCli } from "./helpers/cli.js";
 import { useEmulator } from "./helpers/emulator.js";
 
+// Each test runs the CLI up to six times as a child process; on a machine shared with other work that can take
+// longer than the default per-test bound.
+vi.setConfig({ testTimeout: 90_000 });
+
 const emulator = useEmulator();
 const admin = () => ({ MOTHERDUCK_TOKEN: emulator.adminToken, MOTHERDUCK_API_BASE_URL: emulator.url });
 const md = () => createMotherDuckClient({ baseUrl: emulator.url, token: emulator.adminToken });
