@@ -2,12 +2,14 @@
 // run, with the contenders interleaved, and printed as a ratio against its baseline, with its budget and
 // PASS or MISS beside it; a summary of the budgets closes the run. It fails on nothing: these machines are
 // noisy, so the ratios are what to compare (`npm test` enforces the bundle budget, which is deterministic).
+// The tenants figures are time against the floor a rate limit allows, beside a naive loop over the client.
 import { fork, spawn } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BUNDLE_BUDGET_BYTES, bundleBreakdown, bundleSizes } from "./bundle-size.js";
 import createClient from "openapi-fetch";
 import type { paths } from "../src/index.js";
+import type { TenantSpec } from "../src/tenants/index.js";
 import { enums } from "../src/rules.js";
 
 const root = join(fileURLToPath(import.meta.url), "../..");
@@ -22,8 +24,10 @@ async function loadBuilt() {
   const { createMotherDuckClient, createEmbedSessionCache } = (await import(
     distIndex
   )) as typeof import("../src/index.js");
+  const distTenants: string = "../dist/tenants/index.js";
   const { startEmulator } = (await import(distEmulator)) as typeof import("../src/emulator/index.js");
-  return { createMotherDuckClient, createEmbedSessionCache, startEmulator };
+  const { createTenants, memorySecretStore } = (await import(distTenants)) as typeof import("../src/tenants/index.js");
+  return { createMotherDuckClient, createEmbedSessionCache, startEmulator, createTenants, memorySecretStore };
 }
 type Built = Awaited<ReturnType<typeof loadBuilt>>;
 const here = fileURLToPath(import.meta.url);
@@ -263,6 +267,14 @@ async function bundle() {
   line("motherduck-rest vs Octokit", "", `${ratio(app, octokit)}  ${judge(BUDGETS.bundleVsOctokit, app / octokit)}`);
   const parts = await bundleBreakdown();
   const total = parts.reduce((sum, part) => sum + part.bytes, 0);
+  const tenantsBytes = parts
+    .filter((part) => part.file.includes("tenants/"))
+    .reduce((sum, part) => sum + part.bytes, 0);
+  line(
+    "  of which tenants code (its own entry point)",
+    `${tenantsBytes} B`,
+    tenantsBytes ? "MISS" : "none, as promised",
+  );
   console.log(
     `  where the bytes come from (what gzip charges for each file, and its minified bytes of ${total} in all):`,
   );
@@ -375,11 +387,151 @@ async function clientMemory(calls: Record<string, Call>) {
   line("heap after 50,000 calls", `${(after50k / 2 ** 20).toFixed(2)} MiB`, ratio(after50k, after1k));
 }
 
-if (process.argv.includes("--serve")) {
+/** What a rate-limited emulator served (by method) and refused with 429 since it was last asked. */
+interface Served {
+  served: Record<string, number>;
+  total: number;
+  refused: number;
+}
+
+/**
+ * The emulator limited to `perSecond`, in a process of its own so that the client under test does not share
+ * its CPU time: otherwise, on a busy machine, the emulator's own speed rather than the limit sets the pace.
+ */
+async function limitedEmulator(perSecond: number) {
+  const child = fork(here, ["--serve-emulator", String(perSecond)], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const next = <T>() => new Promise<T>((resolve) => child.once("message", (message) => resolve(message as T)));
+  const emulator = await next<{ url: string; adminToken: string }>();
+  return {
+    emulator,
+    take: () => {
+      const answer = next<Served>();
+      child.send("take");
+      return answer;
+    },
+    stop: () => child.kill(),
+  };
+}
+
+/** The child side of limitedEmulator: counts every answer, and reports (and resets) the counts when asked. */
+async function serveEmulator(perSecond: number) {
+  const { startEmulator } = await loadBuilt();
+  const served: Record<string, number> = {};
+  let refused = 0;
+  const emulator = await startEmulator({
+    rateLimit: { perSecond },
+    onExchange({ status, method }) {
+      if (status === 429) refused++;
+      else served[method] = (served[method] ?? 0) + 1;
+    },
+  });
+  process.on("message", () => {
+    const total = Object.values(served).reduce((a, b) => a + b, 0);
+    process.send!({ served: { ...served }, total, refused } satisfies Served);
+    for (const method of Object.keys(served)) delete served[method];
+    refused = 0;
+  });
+  process.send!({ url: emulator.url, adminToken: emulator.adminToken });
+}
+
+/** A new customer as the bench declares it: a service account, its Ducklings and two tokens. */
+const benchTenant = (i: number): TenantSpec => ({
+  serviceAccount: `bench_${i}`,
+  ducklings: { read_write: { instance_size: enums.instance_size.standard }, read_scaling: { flock_size: 2 } },
+  tokens: {
+    app: { token_type: enums.token_type.read_write, ttl: 30 * 86_400 },
+    dashboard: { token_type: enums.token_type.read_scaling },
+  },
+});
+
+/**
+ * 200 new tenants against an emulator limited to 100 requests per second: the time as a ratio of the floor the
+ * limit allows (requests served ÷ 100 s), beside a naive Promise.all over the plain client with its default
+ * retries; then a second apply, which should send only reads.
+ */
+async function tenantsAtTheRateLimit(built: Built) {
+  const count = 200;
+  const perSecond = 100;
+  heading(`Tenants: ${count} new tenants (service account, Ducklings, two tokens) at ${perSecond} requests/s`);
+  const specs = Array.from({ length: count }, (_, i) => benchTenant(i));
+  const figures = (seconds: number, counts: Served) => {
+    const floor = counts.total / perSecond;
+    // The burst (perSecond requests, free at the start) makes the true floor a second shorter; the budget keeps
+    // the simpler served ÷ perSecond, so a ratio just under 1 is possible.
+    const afterBurst = Math.max(0, counts.total - perSecond) / perSecond;
+    return (
+      `${seconds.toFixed(1)} s, floor ${floor.toFixed(1)} s (${counts.total} served ÷ ${perSecond}/s; ` +
+      `${afterBurst.toFixed(1)} s after the burst), ${counts.refused} refused with 429`
+    );
+  };
+
+  const clientOf = (emulator: { url: string; adminToken: string }) =>
+    built.createMotherDuckClient({ baseUrl: emulator.url, token: emulator.adminToken, logger: {} });
+
+  const paced = await limitedEmulator(perSecond);
+  try {
+    const md = clientOf(paced.emulator);
+    const tenants = built.createTenants(md, { secrets: built.memorySecretStore() });
+    let start = performance.now();
+    const report = await tenants.apply(specs);
+    const seconds = (performance.now() - start) / 1000;
+    const counts = await paced.take();
+    const vsFloor = seconds / (counts.total / perSecond);
+    const pass = vsFloor <= 1.2 && report.failed === 0;
+    verdicts.push(
+      `${`tenants apply, ${count} new, time vs floor; failures ${report.failed}`.padEnd(62)} ${`${vsFloor.toFixed(2)}x`.padStart(9)}  budget ≤ 1.20x, 0 failed  ${pass ? "PASS" : "MISS"}`,
+    );
+    line("tenants.apply", `${report.failed} failed`, `${vsFloor.toFixed(2)}x the floor: ${figures(seconds, counts)}`);
+
+    start = performance.now();
+    const again = await tenants.apply(specs);
+    const againSeconds = (performance.now() - start) / 1000;
+    const reads = await paced.take();
+    const byMethod = Object.entries(reads.served)
+      .map(([method, n]) => `${n} ${method}`)
+      .join(", ");
+    const unchanged = again.tenants.filter((tenant) => tenant.outcome === "unchanged").length;
+    line(
+      "tenants.apply again",
+      `${unchanged}/${count} unchanged`,
+      `${byMethod} (${Object.keys(reads.served).every((m) => m === "GET") ? "reads only" : "NOT only reads"}), ${againSeconds.toFixed(1)} s, ${reads.refused} refused with 429`,
+    );
+  } finally {
+    paced.stop();
+  }
+
+  const naive = await limitedEmulator(perSecond);
+  try {
+    const md = clientOf(naive.emulator);
+    const start = performance.now();
+    const outcomes = await Promise.allSettled(
+      specs.map(async (spec) => {
+        await md.users.createServiceAccount(spec.serviceAccount);
+        await md.ducklings.update(spec.serviceAccount, spec.ducklings!);
+        for (const [name, token] of Object.entries(spec.tokens!))
+          await md.tokens.create(spec.serviceAccount, { name, ...token });
+      }),
+    );
+    const seconds = (performance.now() - start) / 1000;
+    const failed = outcomes.filter((outcome) => outcome.status === "rejected").length;
+    const counts = await naive.take();
+    line(
+      "naive Promise.all, client's default retries",
+      `${failed} failed`,
+      `${(seconds / (counts.total / perSecond)).toFixed(2)}x the floor: ${figures(seconds, counts)}`,
+    );
+  } finally {
+    naive.stop();
+  }
+}
+
+if (process.argv.includes("--serve-emulator")) {
+  await serveEmulator(Number(process.argv[process.argv.indexOf("--serve-emulator") + 1]));
+} else if (process.argv.includes("--serve")) {
   await serve();
 } else {
   console.log(`motherduck-rest benchmarks — Node ${process.version}, ${process.platform}/${process.arch}`);
-  // --only=overhead,throughput,bundle,import,emulator,embed,memory runs a subset.
+  // --only=overhead,throughput,bundle,import,emulator,embed,memory,tenants runs a subset.
   const only = process.argv
     .find((a) => a.startsWith("--only="))
     ?.slice(7)
@@ -396,6 +548,7 @@ if (process.argv.includes("--serve")) {
     if (wanted("emulator")) await emulatorFigures(built, server.url);
     if (wanted("embed")) await embedCacheFigures(built);
     if (wanted("memory")) await clientMemory(calls);
+    if (wanted("tenants")) await tenantsAtTheRateLimit(built);
   } finally {
     server.stop();
   }

@@ -35,6 +35,26 @@ const common = {
 };
 // The library alone, as one file: what most users import, so its cold start reads a single module.
 await build({ ...common, entryPoints: { index: "src/index.ts" } });
+// The tenants layer on its own: it imports the library's entry point rather than a copy of it, so that its
+// errors are the very classes `motherduck-rest` exports (instanceof holds) and an app that only mints tokens
+// loads none of it.
+const libraryEntry = resolve(root, "src/index.ts");
+await build({
+  ...common,
+  entryPoints: { "tenants/index": "src/tenants/index.ts" },
+  plugins: [
+    {
+      name: "library-entry-external",
+      setup(pluginBuild) {
+        pluginBuild.onResolve({ filter: /\/index\.js$/ }, (args) =>
+          resolve(args.resolveDir, args.path.replace(/\.js$/, ".ts")) === libraryEntry
+            ? { path: "../index.js", external: true }
+            : undefined,
+        );
+      },
+    },
+  ],
+});
 // The emulator and the CLI share a chunk. They keep their own copy of the code the library also has,
 // which is safe: no error class or other identity crosses between the library and them.
 await build({

@@ -66,6 +66,12 @@ export async function bundleSizes(): Promise<{ app: number; openapiFetch: number
   return { app, openapiFetch, octokit };
 }
 
+/** The files the one-token app's bundle is made of, built from dist/ (build first): the package's files and its dependencies. */
+export async function oneTokenAppInputs(): Promise<string[]> {
+  const result = await bundleApp(ONE_TOKEN_APP("motherduck-rest"), "js");
+  return Object.keys(Object.values(result.metafile.outputs)[0]!.inputs);
+}
+
 /**
  * Where the one-token app's bytes come from: the same app bundled from the sources, minified, with each
  * source file's share of the output before gzip, and what gzip charges for it: how much smaller the gzipped

@@ -1,7 +1,8 @@
 // `npm start`: MotherDuck's provisioning guide, step by step, with this library: a service account, its
 // token, its Ducklings sized, found again in the user list, seen among the active accounts, a Dive embed
-// session minted for it; then its tokens listed, rotated and revoked, one call the scope rules refuse, and
-// the clean-up. By default it runs against the local emulator, started in this process; with --live it runs
+// session minted for it; then its tokens listed, rotated and revoked, one call the scope rules refuse; three
+// customers provisioned as declared tenants (applied, applied again, one token renamed and pruned, one
+// customer removed), and the clean-up. By default it runs against the local emulator, started in this process; with --live it runs
 // the same steps against the real API.
 //
 //   npm start
@@ -17,6 +18,8 @@ import {
 } from "../src/index.js";
 import type { DucklingConfig, MotherDuckClient, Token } from "../src/index.js";
 import { startEmulator } from "../src/emulator/index.js";
+import { createTenants, memorySecretStore } from "../src/tenants/index.js";
+import type { TenantSpec, TenantsReport } from "../src/tenants/index.js";
 import { enums } from "../src/rules.js";
 import { parseFlags, UsageError } from "../src/cli/args.js";
 
@@ -24,7 +27,8 @@ const USAGE = `Usage: npm start [-- --live [--member <username>]]
 
 Walks through MotherDuck's provisioning guide with motherduck-rest: a service account and its token, its
 Ducklings sized, the account found in the user list and among the active accounts, a Dive embed session for
-it; then its tokens listed, rotated and revoked, one call the scope rules refuse, and the clean-up.
+it; then its tokens listed, rotated and revoked, one call the scope rules refuse; three customers
+provisioned as declared tenants, and the clean-up.
 
   (no flags)            run against a local emulator started in this process; no account needed
   --live                run against the real API, with an Admin read/write token in MOTHERDUCK_TOKEN
@@ -83,9 +87,75 @@ interface Setting {
   diveId: string | undefined;
   /** Starts a user's read/write Duckling. Only the emulator can: in MotherDuck, connecting starts it. */
   activate: ((username: string) => void) | undefined;
+  /** A client like `md` that sends through `fetch`: how the tenants step counts its requests. */
+  clientWith: (fetch: typeof globalThis.fetch) => MotherDuckClient;
 }
 
-async function mainJob({ md, signInAs, memberToRefuse, suffix, diveId, activate }: Setting) {
+/** A fetch that counts the requests it sends, by method. */
+function countingFetch() {
+  const counts: Record<string, number> = {};
+  const fetch: typeof globalThis.fetch = (input, init) => {
+    const method = init?.method ?? (input instanceof Request ? input.method : "GET");
+    counts[method] = (counts[method] ?? 0) + 1;
+    return globalThis.fetch(input, init);
+  };
+  /** "3 GET, 2 POST" since the last take; the counts start again. */
+  const take = () => {
+    const text = Object.entries(counts)
+      .map(([method, n]) => `${n} ${method}`)
+      .join(", ");
+    for (const method of Object.keys(counts)) delete counts[method];
+    return text;
+  };
+  return { fetch, take };
+}
+
+const outcomes = (report: TenantsReport) =>
+  report.tenants.map((tenant) => `${tenant.serviceAccount} ${tenant.outcome}`).join(", ");
+
+/**
+ * Three customers declared as tenants and converged: applied, applied again (nothing to do, reads only), one
+ * token renamed (the new name minted, the old one pruned), one customer removed. `made` keeps the accounts
+ * still standing, for the clean-up.
+ */
+async function tenantsStep(n: number, { clientWith, suffix }: Setting, made: string[]) {
+  step(n, "Provision three customers as declared tenants: a service account, Ducklings and tokens each.");
+  const counter = countingFetch();
+  const secrets = memorySecretStore(); // in production: fileSecretStore(dir), or your secret manager
+  const tenants = createTenants(clientWith(counter.fetch), { secrets });
+  const customer = (name: string, dashboardName: string): TenantSpec => ({
+    serviceAccount: `${name}${suffix}`,
+    ducklings: { read_write: { instance_size: enums.instance_size.standard } },
+    tokens: {
+      app: { token_type: enums.token_type.read_write, ttl: 30 * 86_400 },
+      [dashboardName]: { token_type: enums.token_type.read_scaling },
+    },
+  });
+  const [acme, globex, initech] = ["t_acme", "t_globex", "t_initech"].map((name) => customer(name, "dashboard"));
+  const specs = [acme!, globex!, initech!];
+  const first = await tenants.apply(specs);
+  made.push(...specs.map((spec) => spec.serviceAccount));
+  say(`   apply:        ${outcomes(first)} (${counter.take()})`);
+  const app = await tenants.secret(acme!.serviceAccount, "app");
+  say(`   stored:       ${acme!.serviceAccount}/app, id ${app?.id}, secret ${shorten(app?.token ?? "")}`);
+  const second = await tenants.apply(specs);
+  say(`   apply again:  ${outcomes(second)} (${counter.take()}: reads only)`);
+  const renamed = [customer("t_acme", "bi"), globex!, initech!];
+  const plan = await tenants.plan(renamed);
+  counter.take();
+  say(`   rename ${acme!.serviceAccount}'s "dashboard" token to "bi"; the plan:`);
+  for (const change of plan.flatMap((tenant) => tenant.changes)) {
+    say(`     ${change.kind} ${change.serviceAccount}${change.token ? `/${change.token}` : ""} (${change.reason})`);
+  }
+  const third = await tenants.apply(renamed);
+  say(`   apply:        ${outcomes(third)}; "dashboard" pruned: revoked, its secret deleted`);
+  const removed = await tenants.remove([initech!.serviceAccount]);
+  made.splice(made.indexOf(initech!.serviceAccount), 1);
+  say(`   remove:       ${outcomes(removed)}, with all its data and its stored secrets`);
+}
+
+async function mainJob(setting: Setting) {
+  const { md, signInAs, memberToRefuse, suffix, diveId, activate } = setting;
   const etl = `etl_demo${suffix}`;
   const bi = `bi_demo${suffix}`;
   const made: string[] = [];
@@ -184,22 +254,24 @@ async function mainJob({ md, signInAs, memberToRefuse, suffix, diveId, activate 
     );
     if (!memberToRefuse) {
       say("   skipped: pass --member <username> to try this against the real API.");
-      return;
+    } else {
+      try {
+        await md.tokens.create(memberToRefuse, { name: "not-allowed", ttl: 3600 });
+        say("   unexpectedly allowed!");
+      } catch (error) {
+        if (!(error instanceof PermissionDeniedError || error instanceof TokenScopeError)) throw error;
+        say(`   refused, as it should be: ${error.message.split("\n")[0]}`);
+        say(
+          "   why: MotherDuck mints tokens only for yourself or for your organization's service accounts. Not even an Admin",
+        );
+        say("   can mint a token for another member, since that would let one person act as another (rule S3).");
+      }
     }
-    try {
-      await md.tokens.create(memberToRefuse, { name: "not-allowed", ttl: 3600 });
-      say("   unexpectedly allowed!");
-    } catch (error) {
-      if (!(error instanceof PermissionDeniedError || error instanceof TokenScopeError)) throw error;
-      say(`   refused, as it should be: ${error.message.split("\n")[0]}`);
-      say(
-        "   why: MotherDuck mints tokens only for yourself or for your organization's service accounts. Not even an Admin",
-      );
-      say("   can mint a token for another member, since that would let one person act as another (rule S3).");
-    }
+
+    await tenantsStep(12, setting, made);
   } finally {
     if (made.length) {
-      step(12, "Clean up: delete the service accounts, with their tokens and Duckling settings.");
+      step(13, "Clean up: delete the service accounts, with their tokens and Duckling settings.");
       for (const username of made.reverse()) {
         await md.users.delete(username);
         say(`   deleted ${username}`);
@@ -219,6 +291,7 @@ try {
     say("Running against the real MotherDuck API with the token in MOTHERDUCK_TOKEN.");
     const signInAs = (token: string) => createMotherDuckClient({ token, maxRetries: 0 });
     await mainJob({
+      clientWith: (fetch) => createMotherDuckClient({ logger, fetch }),
       md,
       signInAs,
       memberToRefuse: values.member as string | undefined,
@@ -234,6 +307,8 @@ try {
       const md = createMotherDuckClient({ baseUrl: emulator.url, token: emulator.adminToken, logger });
       const signInAs = (token: string) => createMotherDuckClient({ baseUrl: emulator.url, token, maxRetries: 0 });
       await mainJob({
+        clientWith: (fetch) =>
+          createMotherDuckClient({ baseUrl: emulator.url, token: emulator.adminToken, logger, fetch }),
         md,
         signInAs,
         memberToRefuse: (values.member as string | undefined) ?? "bob",

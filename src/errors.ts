@@ -6,6 +6,7 @@ import type { Redactor } from "./redact.js";
 import type { Token } from "./types.js";
 import { hintFor } from "./hints.js";
 import { snippet } from "./printable.js";
+import { retryAfterMs } from "./transport/retry.js";
 
 export type { Issue };
 
@@ -129,6 +130,12 @@ export class RateLimitError extends ApiError {
     named(this, "RateLimitError");
   }
   declare readonly status: 429;
+  /** How long the answer's `Retry-After` asked to wait, in milliseconds (capped at 30 s); undefined when it did not say. */
+  readonly retryAfterMs: number | undefined;
+  constructor(fields: ApiErrorFields & { retryAfterMs?: number | undefined }) {
+    super(fields);
+    this.retryAfterMs = fields.retryAfterMs;
+  }
 }
 /** 5xx: the API failed. 502, 503 and 504 are retried for reads and deletes before this is thrown. */
 export class InternalServerError extends ApiError {
@@ -327,5 +334,6 @@ export function errorFromResponse(response: ErrorResponse, context: ErrorContext
     // A body cut at the limit was not read, so its code is unknown: no guess about the route then.
     hint: response.truncated ? undefined : hintFor({ operationId: context.operationId, status: response.status, code }),
     attempts: response.attempts,
+    ...(response.status === 429 && { retryAfterMs: retryAfterMs(response.headers.get("retry-after"), Date.now()) }),
   });
 }

@@ -182,4 +182,11 @@ describe("the library reference", () => {
       expect.arrayContaining(["url", "admintoken", "membertoken", "adduser", "advancetime", "close"]),
     );
   });
+
+  it("covers the tenants entry point: createTenants, the stores and the Tenants it returns", async () => {
+    expect(await page("functions/tenants.createTenants.html")).toContain("The tenants of the organization");
+    expect(await page("functions/tenants.fileSecretStore.html")).toContain("mode 0600");
+    const members = membersOf(await page("interfaces/tenants.Tenants.html"));
+    expect([...members.keys()]).toEqual(expect.arrayContaining(["plan", "apply", "remove", "secret"]));
+  });
 });

@@ -36,13 +36,19 @@ describe("npm start", () => {
       /\n9\. Rotate[\s\S]*new: read_write token[\s\S]*old: [0-9a-f-]{36} is refused now \(401 UNAUTHORIZED\)/,
       /\n10\. Revoke the read-scaling token[\s\S]*now has 1 token/,
       /\n11\. Try to mint a token for "bob"[\s\S]*refused, as it should be: 403 FORBIDDEN[\s\S]*rule S3/,
-      /\n12\. Clean up[\s\S]*deleted bi_demo\n   deleted etl_demo\n/,
+      // three customers declared: applied, applied again (only reads), a token renamed and pruned, one removed
+      /\n12\. Provision three customers as declared tenants[^\n]*\n   apply: +t_acme created, t_globex created, t_initech created \(\d+ GET, \d+ POST(, \d+ PUT)?\)\n/,
+      /\n   stored: +t_acme\/app, id [0-9a-f-]{36}, secret eyJ[\w-]{5}…[\w-]{4}\n/,
+      /\n   apply again: +t_acme unchanged, t_globex unchanged, t_initech unchanged \(\d+ GET: reads only\)\n/,
+      /\n     mint-token t_acme\/bi \([^\n]*\)\n     revoke-token t_acme\/dashboard \([^\n]*\)\n   apply: +t_acme changed, t_globex unchanged, t_initech unchanged/,
+      /\n   remove: +t_initech removed/,
+      /\n13\. Clean up[\s\S]*deleted t_globex\n   deleted t_acme\n   deleted bi_demo\n   deleted etl_demo\n/,
       /\nDone\.\n$/,
     ];
     for (const step of steps) expect(stdout).toMatch(step);
     // the steps come in order, each once
     const numbers = [...stdout.matchAll(/^(\d+)\. /gm)].map((match) => Number(match[1]));
-    expect(numbers).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(numbers).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
     // secrets appear shortened only: no whole JWT, and no embed session longer than its shortened form
     expect(stdout).not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/);
     expect(stdout).toMatch(/secret eyJ[\w-]{5}…[\w-]{4}/);

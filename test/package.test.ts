@@ -95,6 +95,21 @@ describe("the packed package, installed elsewhere", () => {
     expect(stdout).toContain("tokens create <username>");
   });
 
+  it("the installed CLI reads a YAML tenants file: yaml is installed with it, as a runtime dependency", async () => {
+    await writeFile(
+      join(project, "tenants.yaml"),
+      "tenants:\n  - serviceAccount: t_a\n    tokens: { app: { ttl: 3x } }\n",
+    );
+    const bin = join(project, "node_modules/.bin/motherduck-rest");
+    const refused = await run(bin, ["tenants", "plan", "-f", "tenants.yaml"], { cwd: project }).catch(
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(refused).toMatchObject({ code: 2 });
+    expect((refused as { stderr: string }).stderr).toMatch(
+      /^error: tenants\[0\] \(t_a\)\.tokens\.app\.ttl: "3x" is not a duration/,
+    );
+  });
+
   it("creates a token against the emulator, through the installed package", async () => {
     const { stdout } = await run(process.execPath, ["run.mjs"], { cwd: project, timeout: 30_000 });
     expect(JSON.parse(stdout)).toEqual({ name: "from-the-tarball", jwtParts: 3, listed: 1 });

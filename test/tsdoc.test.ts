@@ -4,7 +4,11 @@ import ts from "typescript";
 import { beforeAll, describe, expect, it } from "vitest";
 
 const root = join(import.meta.dirname, "..");
-const entryPoints = [join(root, "src/index.ts"), join(root, "src/emulator/index.ts")];
+const entryPoints = [
+  join(root, "src/index.ts"),
+  join(root, "src/tenants/index.ts"),
+  join(root, "src/emulator/index.ts"),
+];
 let checker: ts.TypeChecker;
 let program: ts.Program;
 

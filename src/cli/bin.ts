@@ -17,6 +17,7 @@ const code = await runCli(process.argv.slice(2), {
     process.once("SIGINT", listener);
     return () => process.off("SIGINT", listener);
   },
+  stderrIsTerminal: () => process.stderr.isTTY === true,
 });
 // An interrupted write exits now: its call may still be in flight, and nothing it does from here on (such as
 // printing a secret after "interrupted") should happen. stderr is written synchronously to files and pipes.

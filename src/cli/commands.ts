@@ -22,6 +22,7 @@ import { runEmulator } from "./emulator-command.js";
 import { emulatorControlCommands } from "./emulator-control.js";
 import { EXIT_FAILED, ReportedFailure, tokenTable } from "./output.js";
 import { shellQuote } from "./shell.js";
+import { tenantsCommands } from "./tenants.js";
 import { userTable, usersFilter } from "./users.js";
 import { jsonText, line } from "../printable.js";
 
@@ -36,6 +37,8 @@ export interface Command {
   flags: FlagSpec;
   /** The names of its arguments, in order; each is required. */
   positionals: string[];
+  /** The last argument may be given more than once (`tenants remove <service-account>...`). */
+  variadic?: boolean;
   /** How this command names the library's issue paths, where the shared names (output.ts) do not fit. */
   issuePaths?: Record<string, string>;
   /** The hint for an API error, where the library's does not fit this command; undefined keeps the library's. */
@@ -313,8 +316,9 @@ export const commands: Record<string, Command> = {
       );
     },
   },
+  ...tenantsCommands,
   emulator: {
-    flags: { port: { type: "string" }, host: { type: "string" } },
+    flags: { port: { type: "string" }, host: { type: "string" }, "rate-limit": { type: "string" } },
     positionals: [],
     run: ({ values, out }) => runEmulator(values, out),
   },

@@ -18,6 +18,13 @@ export interface Output {
   /** Text for stdout, unaltered; resolves once written, rejects when it could not be. */
   secret(text: string): Promise<void>;
   stdoutDiscarded(): boolean;
+  /** True when stderr is a terminal, where a progress line can be redrawn in place. */
+  stderrIsTerminal(): boolean;
+  /**
+   * Redraws the one live line at the bottom of a terminal's stderr, made terminal-safe; "" clears it. Lines
+   * said meanwhile are written above it. Does nothing when stderr is not a terminal.
+   */
+  live(text: string): void;
 }
 
 const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;

@@ -32,12 +32,25 @@ function parsePort(text: string | boolean | undefined): number {
   return port;
 }
 
+/** `--rate-limit <n>`: requests per second per organization, a positive number. */
+function parseRateLimit(text: string | boolean | undefined): { perSecond: number } | undefined {
+  if (text === undefined) return undefined;
+  const perSecond = Number(text);
+  if (typeof text !== "string" || !/^\d+(\.\d+)?$/.test(text) || !(perSecond > 0)) {
+    throw new UsageError(
+      line`--rate-limit takes the requests per second per organization (a number above 0), not "${text}"`,
+    );
+  }
+  return { perSecond };
+}
+
 export async function runEmulator(values: FlagValues, out: Output): Promise<void> {
   const port = parsePort(values.port);
+  const rateLimit = parseRateLimit(values["rate-limit"]);
   const host = typeof values.host === "string" ? values.host : undefined;
   let emulator;
   try {
-    emulator = await startEmulator({ port, ...(host !== undefined && { host }) });
+    emulator = await startEmulator({ port, ...(host !== undefined && { host }), ...(rateLimit && { rateLimit }) });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== "EADDRINUSE" && code !== "EADDRNOTAVAIL" && code !== "EACCES") throw error;
@@ -52,7 +65,8 @@ export async function runEmulator(values: FlagValues, out: Output): Promise<void
     throw new ReportedFailure(EXIT_FAILED);
   }
   await out.result(emulatorExports(emulator));
-  out.say(line`MotherDuck REST API emulator listening on ${emulator.url}; stop it with Ctrl-C.` + "\n");
+  const limited = rateLimit ? line`, limited to ${rateLimit.perSecond} requests per second per organization` : "";
+  out.say(line`MotherDuck REST API emulator listening on ${emulator.url}` + `${limited}; stop it with Ctrl-C.\n`);
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
     process.once("SIGTERM", resolve);

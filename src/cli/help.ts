@@ -13,6 +13,14 @@ const READ_SCALING_COOLDOWN_RANGE = rangeOf(halves.read_scaling.properties.coold
 const FLOCK = halves.read_scaling.properties.flock_size;
 const SET_FLAGS = `[--size <size>] [--cooldown <duration>] [--read-scaling-size <size>] [--read-scaling-cooldown <duration>] [--flock-size <n>]`;
 
+const TENANTS_FILE = `A tenants file is YAML or JSON: { tenants: [spec, ...] }, each spec as the library takes it:
+  tenants:
+    - serviceAccount: t_acme
+      ducklings: { read_write: { instance_size: standard } }
+      tokens:
+        app: { token_type: read_write, ttl: 30d }       # ttl and renewBefore: seconds, or 90s, 15m, 1h, 30d
+        dashboard: { token_type: read_scaling }         # no ttl: never expires`;
+
 const AUTH = `Auth: the token is read from MOTHERDUCK_TOKEN (or motherduck_token), never from a flag.
 Base URL: --base-url <url>, else MOTHERDUCK_API_BASE_URL, else https://api.motherduck.com.
 Exit codes: 0 ok; 1 the API or the network failed; 2 usage, validation or scope refusal; 130 Ctrl-C. Ctrl-C
@@ -34,7 +42,10 @@ Usage:
   motherduck-rest ducklings set <username> ${SET_FLAGS} [--json]
   motherduck-rest accounts active [--json]
   motherduck-rest dives embed-session <dive-id> --username <service-account> [--session-name <name>] [--json]
-  motherduck-rest emulator [--port <n>] [--host <address>]
+  motherduck-rest tenants plan -f <tenants.yaml|tenants.json> [--secrets-dir <dir>] [--json]
+  motherduck-rest tenants apply -f <file> --secrets-dir <dir> [--concurrency <n>] [--json]
+  motherduck-rest tenants remove <service-account>... --secrets-dir <dir> --yes [--json]
+  motherduck-rest emulator [--port <n>] [--host <address>] [--rate-limit <per-second>]
   motherduck-rest emulator activate|deactivate <username> [--json]
   motherduck-rest emulator advance-time <duration> [--json]
   motherduck-rest help [<command>]
@@ -231,7 +242,79 @@ Needs a token of an account that may create embed sessions (the Admin preset may
 
 ${AUTH}
 `,
-  emulator: `Usage: motherduck-rest emulator [--port <n>] [--host <address>]
+  tenants: `Usage: motherduck-rest tenants <plan|apply|remove> ...
+
+Your customers, each declared as a service account with its tokens and Ducklings in a tenants file, and
+converged to it as often as you run apply.
+
+  plan     show what apply would change, a line per change; changes nothing
+  apply    create, change, renew and prune until every tenant matches the file; secrets go into --secrets-dir
+  remove   permanently delete tenants' service accounts, with all their data, and their stored secrets
+
+${TENANTS_FILE}
+
+${AUTH}
+`,
+  "tenants plan": `Usage: motherduck-rest tenants plan -f <tenants.yaml|tenants.json> [--secrets-dir <dir>] [--json]
+
+Prints what "tenants apply" would change, one line per change, and changes nothing:
+  + t_acme: create service account (absent)      + create or mint
+  ~ t_acme/app: replace token (expires in 2h)    ~ change or replace
+  - t_acme/old: revoke token (no longer declared) - revoke or delete
+A tenant that cannot be converged (a person's username, say) is an error line on stderr, and exit 1.
+
+  -f, --file <file>      the tenants file (required)
+  --secrets-dir <dir>    the folder apply keeps secrets in; without it, planned as if none were stored
+  --json                 print the plans as JSON to stdout
+  --base-url <url>       the API to talk to
+
+${TENANTS_FILE}
+
+${AUTH}
+`,
+  "tenants apply": `Usage: motherduck-rest tenants apply -f <file> --secrets-dir <dir> [--concurrency <n>] [--json]
+
+Converges every tenant of the file: creates its service account when absent, sets its Ducklings, mints each
+declared token, replaces one that expires soon or differs from the file, and revokes a token the file no
+longer names. A second run of the same file changes nothing and sends only reads.
+
+Each token's secret is written to <dir>/<service account>/<token name>.json (files 0600, folders 0700),
+never to stdout. A token is minted, then stored, then the older ones of its name revoked: a run cut short
+(Ctrl-C, a crash, a kill) loses no secret, and running it again finishes the job. All requests of the run
+share one pace, which slows down when the API says it is rate-limited.
+
+Progress goes to stderr: a live line on a terminal, one line per finished tenant otherwise. Exit 1 when
+some tenant failed (the others are done), 2 when the file is refused (then nothing was sent), 130 when
+Ctrl-C stopped it (it sends nothing more; run it again to finish).
+
+  -f, --file <file>       the tenants file (required)
+  --secrets-dir <dir>     where the secrets are kept (required)
+  --concurrency <n>       the most requests in flight (default 8)
+  --json                  print the report as JSON to stdout (it holds no secret)
+  --base-url <url>        the API to talk to
+
+Needs an Admin read/write token.
+
+${TENANTS_FILE}
+
+${AUTH}
+`,
+  "tenants remove": `Usage: motherduck-rest tenants remove <service-account>... --secrets-dir <dir> --yes [--json]
+
+Permanently deletes each service account AND ALL ITS DATA (databases, tokens, Duckling settings), then its
+secrets stored in --secrets-dir. There is no undo, so it needs --yes. An account already gone is
+"unchanged". Exit 1 when some account could not be removed.
+
+  --secrets-dir <dir>     where apply kept the secrets (required)
+  --yes                   confirm the deletion (required)
+  --json                  print the report as JSON to stdout
+  --base-url <url>        the API to talk to
+
+Needs an Admin read/write token.
+
+${AUTH}
+`,
+  emulator: `Usage: motherduck-rest emulator [--port <n>] [--host <address>] [--rate-limit <per-second>]
 
 Starts a local MotherDuck REST API emulator. Its stdout is a shell script of export lines and # comments:
 MOTHERDUCK_API_BASE_URL, MOTHERDUCK_TOKEN (alice, an Admin) and MOTHERDUCK_MEMBER_TOKEN (bob, a Member),
@@ -239,6 +322,7 @@ both of organization "acme"; status lines go to stderr. It keeps running until i
 
   --port <n>           the port to listen on (default 4010; 0 picks a free one)
   --host <address>     the address to listen on (default 127.0.0.1)
+  --rate-limit <n>     answer 429 (with Retry-After) past n requests per second per organization
 
   motherduck-rest emulator --port 0 > emulator.env &    and, once it says "listening": source emulator.env
 

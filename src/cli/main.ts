@@ -11,7 +11,7 @@ import { HELP } from "./help.js";
 import { EXIT_OK, EXIT_REFUSED, Interrupted, describeFailure, exitCodeFor } from "./output.js";
 import type { FailureWords, Io } from "./output.js";
 import { didYouMean } from "./suggest.js";
-import { line, terminalSafeLines } from "../printable.js";
+import { line, terminalSafe, terminalSafeLines } from "../printable.js";
 
 const common: FlagSpec = { "base-url": { type: "string" }, help: { type: "boolean", short: "h" } };
 const HELP_FLAGS = new Set(["--help", "-h"]);
@@ -27,6 +27,10 @@ function groupFlags(name: string): FlagSpec {
 
 /** The only way commands write: stdout and stderr made terminal-safe, and the secret channel. */
 function outputFor(io: Io): Output {
+  // Carriage return and "erase line" are the only control sequences the CLI writes itself: they redraw the
+  // live line, which every other line on stderr is written above.
+  const ERASE = "\r\x1b[2K";
+  let liveLine = "";
   return {
     result: async (text) => {
       try {
@@ -40,9 +44,15 @@ function outputFor(io: Io): Output {
         );
       }
     },
-    say: (text) => void io.stderr(terminalSafeLines(text)),
+    say: (text) => void io.stderr(liveLine ? `${ERASE}${terminalSafeLines(text)}${liveLine}` : terminalSafeLines(text)),
     secret: async (text) => void (await io.stdout(text)),
     stdoutDiscarded: () => io.stdoutDiscarded?.() ?? false,
+    stderrIsTerminal: () => io.stderrIsTerminal?.() ?? false,
+    live: (text) => {
+      if (!io.stderrIsTerminal?.()) return; // a log or a pipe keeps only whole lines
+      liveLine = terminalSafe(text);
+      io.stderr(`${ERASE}${liveLine}`);
+    },
   };
 }
 
@@ -116,8 +126,12 @@ async function dispatch(argv: string[], io: Io, out: Output, words: FailureWords
   words.issuePaths = command.issuePaths;
   words.hint = command.hint;
   const { values, positionals } = parseFlags(args, { ...common, ...command.flags });
-  if (positionals.length !== command.positionals.length) {
-    const expected = command.positionals.map((p) => `<${p}>`).join(" ") || "no arguments";
+  const arity = command.variadic
+    ? positionals.length >= command.positionals.length
+    : positionals.length === command.positionals.length;
+  if (!arity) {
+    const expected =
+      command.positionals.map((p) => `<${p}>`).join(" ") + (command.variadic ? "..." : "") || "no arguments";
     throw new UsageError(`${name} takes ${expected}`);
   }
   const baseUrl = values["base-url"];

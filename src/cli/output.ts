@@ -27,6 +27,8 @@ export interface Io {
   stdoutDiscarded?(): boolean;
   /** Calls `listener` on Ctrl-C (SIGINT) until the returned function is called. */
   onInterrupt?(listener: () => void): () => void;
+  /** True when stderr is a terminal. */
+  stderrIsTerminal?(): boolean;
 }
 
 export const EXIT_OK = 0;

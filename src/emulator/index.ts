@@ -11,11 +11,15 @@ import type { Exchange } from "./server.js";
 import { createFaults } from "./faults.js";
 import { enums } from "../rules.js";
 import type { FaultOptions } from "./faults.js";
+import { createRateLimiter } from "./rate-limit.js";
+import type { RateLimitOptions } from "./rate-limit.js";
 
 /** One request and the emulator's answer to it, as `onExchange` sees it. */
 export type { Exchange };
 /** The faults `startEmulator({ faults })` can inject: shares of 429s and 503s, and delays. */
 export type { FaultOptions };
+/** The rate limit `startEmulator({ rateLimit })` applies: `{ perSecond, burst? }` per organization. */
+export type { RateLimitOptions };
 /** An embed session the emulator minted, as `embedSessions()` lists it: `{ session, diveId, username, sessionName?, version?, createdAt, expiresAt }`. */
 export type { EmbedSessionRecord };
 
@@ -48,6 +52,18 @@ export interface EmulatorOptions {
    * ```
    */
   faults?: FaultOptions;
+  /**
+   * A rate limit as a real API applies one: a token bucket per organization of the bearer (an unknown
+   * bearer has a bucket of its own), refilled at `perSecond` up to `burst` (default `perSecond`). A request
+   * over it is answered `429` with the `Retry-After` (whole seconds, at least 1) after which it would pass,
+   * and changes nothing. Nonsense (a rate ≤ 0, a burst below 1, an unknown option) throws a RangeError.
+   *
+   * @example
+   * ```ts
+   * await startEmulator({ rateLimit: { perSecond: 100 } });
+   * ```
+   */
+  rateLimit?: RateLimitOptions;
 }
 
 /** A running emulator. */
@@ -104,6 +120,7 @@ function checkedDuckling(duckling: ActiveDuckling): ActiveDuckling {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   // Checked before anything starts, so that bad options leave no server behind.
   const nextFault = createFaults(options.faults);
+  const rateLimit = createRateLimiter(options.rateLimit);
   const store = new Store();
   const addUser = ({
     username,
@@ -132,6 +149,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const server = createEmulatorServer(store, {
     ...(options.onExchange && { onExchange: options.onExchange }),
     ...(nextFault && { nextFault }),
+    ...(rateLimit && { rateLimit }),
     closed: closing.signal,
     control: {
       adminToken,

@@ -143,6 +143,25 @@ export interface ServerOptions {
   closed: AbortSignal;
   /** The control API under /_emulator/ (control.ts); absent, those paths are unknown routes. */
   control?: ControlTarget;
+  /** The rate limit: undefined when a request with this bucket key passes, else its Retry-After in seconds. */
+  rateLimit?: (key: string) => number | undefined;
+}
+
+/** Whose bucket a request draws from: its bearer's organization; an unknown bearer has a bucket of its own. */
+function bucketKey(store: Store, request: IncomingMessage): string {
+  const secret = bearer(request);
+  if (!secret) return "no bearer";
+  const auth = store.authenticate(secret);
+  return "reason" in auth ? `bearer ${secret}` : `organization ${auth.user.organization}`;
+}
+
+/** A refused request's answer, in the shape of the spec's error bodies. */
+function rateLimitReply(retryAfterSeconds: number): Reply & { headers: Record<string, string> } {
+  return {
+    status: 429,
+    headers: { "retry-after": String(retryAfterSeconds) },
+    body: { code: "TOO_MANY_REQUESTS", message: "Too Many Requests: over the organization's rate limit", issues: [] },
+  };
 }
 
 type Answer = (Reply & { headers?: Record<string, string> }) | "unrouted";
@@ -187,6 +206,11 @@ async function handle(store: Store, request: IncomingMessage, options: ServerOpt
       operationId: found?.route.operationId,
       path: found?.path,
     };
+  }
+  // The limit sits in front of the API too: a refused request is answered before it is looked at.
+  const retryAfterSeconds = options.rateLimit?.(bucketKey(store, request));
+  if (retryAfterSeconds !== undefined) {
+    return { reply: rateLimitReply(retryAfterSeconds), operationId: found?.route.operationId, path: found?.path };
   }
   if (!found) return { reply: "unrouted" };
   const reply = await answer(store, request, found);

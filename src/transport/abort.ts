@@ -27,7 +27,11 @@ export function sleep(ms: number, signal: AbortSignal | null | undefined): Promi
 
 /** The promise's outcome, or the signal's reason as soon as it is aborted, whichever comes first. */
 export function untilAborted<T>(promise: T | Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
+  if (signal.aborted) {
+    // The promise is given up on, but it may still reject (a fetch told of the abort): that is no one's error.
+    Promise.resolve(promise).catch(() => undefined);
+    return Promise.reject(signal.reason);
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
     signal.addEventListener("abort", onAbort, { once: true });
