@@ -14,7 +14,7 @@ export const BUNDLE_BUDGET_BYTES = 12 * 1024;
 /**
  * What `npm test` enforces: the size measured with all ten operations and both hardening passes in (16,874
  * bytes), plus a small margin, so that the bundle cannot grow unnoticed. It is above the budget, which the
- * bench reports as a miss; the README's Performance section says where the bytes go.
+ * bench reports as a miss; CONTRIBUTING.md's Performance section says where the bytes go.
  */
 export const BUNDLE_CEILING_BYTES = 16_950;
 

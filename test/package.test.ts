@@ -37,7 +37,7 @@ beforeAll(async () => {
     .find((line) => /^npm install \.\/motherduck-rest-\S+\.tgz$/.test(line));
   if (!install) throw new Error("README: no `npm install ./motherduck-rest-<version>.tgz` line");
   await run("sh", ["-c", `${install} --no-audit --no-fund --prefer-offline`], { cwd: project, timeout: 180_000 });
-  for (const file of ["usage.mts", "run.mjs", "names.mjs"])
+  for (const file of ["usage.mts", "run.mjs", "names.mjs", "settings.ts"])
     await copyFile(join(root, "test/fixtures/consumer", file), join(project, file));
 }, 300_000);
 afterAll(() => rm(project, { recursive: true, force: true }));
@@ -88,6 +88,54 @@ describe("the packed package, installed elsewhere", () => {
       .map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
     expect(diagnostics).toEqual([]);
   }, 60_000);
+
+  describe("the TypeScript settings the README names", () => {
+    /** The diagnostics of a strict compile of `file` in the installed project, with these settings. */
+    function diagnosticsOf(file: string, settings: ts.CompilerOptions): string[] {
+      const program = ts.createProgram([join(project, file)], {
+        strict: true,
+        noEmit: true,
+        target: ts.ScriptTarget.ES2022,
+        types: ["node"],
+        typeRoots: [join(root, "node_modules/@types")],
+        ...settings,
+      });
+      return ts.getPreEmitDiagnostics(program).map((d) => `TS${d.code}`);
+    }
+    const tsSection = () =>
+      readme.slice(
+        readme.indexOf("\n## TypeScript\n"),
+        readme.indexOf("\n## ", readme.indexOf("\n## TypeScript\n") + 4),
+      );
+
+    it("nodenext compiles every entry point, from a CommonJS project's .ts file too", () => {
+      expect(tsSection()).toContain('"module": "nodenext"');
+      const settings = { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext };
+      expect(diagnosticsOf("settings.ts", settings)).toEqual([]);
+    }, 60_000);
+
+    it("bundler compiles every entry point", () => {
+      expect(tsSection()).toContain('"moduleResolution": "bundler"');
+      for (const module of [ts.ModuleKind.ESNext, ts.ModuleKind.Preserve]) {
+        const settings = { module, moduleResolution: ts.ModuleResolutionKind.Bundler };
+        expect(diagnosticsOf("settings.ts", settings)).toEqual([]);
+      }
+    }, 60_000);
+
+    it("node16 compiles an ES module file, and refuses to require the package from a CommonJS one", async () => {
+      expect(tsSection()).toContain('"module": "node16"');
+      await copyFile(join(project, "settings.ts"), join(project, "settings16.mts"));
+      const settings = { module: ts.ModuleKind.Node16, moduleResolution: ts.ModuleResolutionKind.Node16 };
+      expect(diagnosticsOf("settings16.mts", settings)).toEqual([]);
+      expect(diagnosticsOf("settings.ts", settings)).toContain("TS1479");
+    }, 60_000);
+
+    it("the old node10 resolution (tsc's default without a tsconfig) cannot see the subpath entry points", () => {
+      expect(tsSection()).toContain("TS2307");
+      const settings = { module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10 };
+      expect(diagnosticsOf("settings.ts", settings)).toContain("TS2307");
+    }, 60_000);
+  });
 
   it("runs the installed motherduck-rest --help", async () => {
     const { stdout } = await run(join(project, "node_modules/.bin/motherduck-rest"), ["--help"], { cwd: project });
