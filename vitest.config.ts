@@ -3,8 +3,9 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    testTimeout: 20_000,
-    hookTimeout: 20_000,
+    // Bounds, not expectations: many tests start child processes or Chromium, and CI runs them on 2 cores.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
     reporters: ["default", "./test/helpers/summary-reporter.ts"],
   },
 });

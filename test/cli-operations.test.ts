@@ -415,7 +415,8 @@ describe("help and suggestions for the new commands", () => {
       expect(viaHelp.stdout).toBe((await runCli([...topic, "--help"])).stdout);
       if (topic.length > 1) expect(overview).toContain(`motherduck-rest ${topic.join(" ")} `);
     }
-  });
+    // Two CLI processes per page, one after the other: a busy 2-core machine needs more than the default bound.
+  }, 120_000);
 
   it("ducklings set --help names the spec's sizes and bounds", async () => {
     const { stdout } = await runCli(["ducklings", "set", "--help"]);
