@@ -162,7 +162,7 @@ describe("#6 a cooldown the server reports on a Pulse half does not block an upd
     server.reply({ body: reported });
     const error = await failure(client().ducklings.update("svc_etl", { read_scaling: { cooldown_seconds: 120 } }));
     expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).issues.map((i) => i.path)).toEqual(["body.config.read_scaling.cooldown_seconds"]);
+    expect((error as ValidationError).issues.map((i) => i.path)).toEqual(["config.read_scaling.cooldown_seconds"]);
     expect(server.requests.map((r) => r.method)).toEqual(["GET"]);
   });
 });
