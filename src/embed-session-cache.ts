@@ -11,7 +11,7 @@ import { createMemorySessionStore } from "./embed-session-store.js";
 import type { StoredEmbedSession } from "./embed-session-store.js";
 import { keep, lookUp } from "./embed-session-store-calls.js";
 import { isUsableEmbedSession } from "./embed-session-usable.js";
-import { ResponseShapeError, ValidationError } from "./errors.js";
+import { ValidationError } from "./errors.js";
 import { unreadable } from "./resources/call.js";
 import type { CreateEmbedSessionBody } from "./types.js";
 import { plain } from "./validation/plain.js";
@@ -124,12 +124,8 @@ export function createEmbedSessionCache(
 
   async function mint(key: string, diveId: string, body: CreateEmbedSessionBody): Promise<StoredEmbedSession> {
     const startedAt = clock();
+    // The client refuses, as a ResponseShapeError, a session no iframe can carry: what it returns is usable.
     const { session } = await md.dives.createEmbedSession(diveId, body);
-    if (!isUsableEmbedSession(session)) {
-      throw new ResponseShapeError([
-        { path: "response.session", message: "cannot be carried by an iframe (white space or invisible characters)" },
-      ]);
-    }
     const minted = { session, refreshAt: refreshTime(startedAt, refreshMarginMs) };
     const ttlMs = minted.refreshAt - clock();
     if (ttlMs > 0) await keep(store, key, minted, ttlMs, storeTimeoutMs);
