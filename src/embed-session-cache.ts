@@ -133,8 +133,7 @@ export function createEmbedSessionCache(
   }
 
   async function fetchOrMint(key: string, diveId: string, body: CreateEmbedSessionBody) {
-    const answer = await lookUp(store, key, storeTimeoutMs);
-    const found = servableStoredSession(answer, clock());
+    const { found } = await lookUp(store, key, storeTimeoutMs, (answer) => servableStoredSession(answer, clock()));
     const { session, refreshAt } = found ?? (await mint(key, diveId, body));
     return { session, url: embedUrl(session), refreshAt };
   }

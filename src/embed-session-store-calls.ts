@@ -4,27 +4,50 @@ import type { SessionStore, StoredEmbedSession } from "./embed-session-store.js"
 
 const TIMED_OUT = Symbol("timed out");
 
-/** What `call` settles to within `ms`, or TIMED_OUT; a throw or rejection is passed on. The timer never outlives it. */
-async function within<T>(ms: number, call: () => T): Promise<Awaited<T> | typeof TIMED_OUT> {
+/**
+ * What `call` gives, settled within `ms`, boxed (an answer is never adopted as a promise after it was judged not
+ * one), or TIMED_OUT; a throw or rejection is passed on. An answer that is not a promise costs no timer, so the
+ * in-memory store stays as fast as a map; the timer of one that is never outlives it.
+ */
+async function within(ms: number, call: () => unknown): Promise<{ value: unknown } | typeof TIMED_OUT> {
+  const answer = call();
+  if (!isThenable(answer)) return { value: answer };
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
     timer = setTimeout(() => resolve(TIMED_OUT), ms);
   });
   try {
-    // `call` runs inside the async chain, so a synchronous throw is a rejection like any other.
-    return await Promise.race([Promise.resolve().then(call), timeout]);
+    // The race handles a rejection that comes after the timeout, so it is never unhandled.
+    const settled = await Promise.race([Promise.resolve(answer).then((value) => ({ value })), timeout]);
+    return settled;
   } finally {
     clearTimeout(timer);
   }
 }
 
-/** The store's answer for `key`, or undefined when it threw, rejected or took longer than `timeoutMs`. */
-export async function lookUp(store: SessionStore, key: string, timeoutMs: number): Promise<unknown> {
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === "object" || typeof value === "function") &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === "function"
+  );
+}
+
+/**
+ * The store's answer for `key` as `judge` makes it, or undefined when the store threw, rejected or took longer
+ * than `timeoutMs`, or `judge` found nothing worth serving.
+ */
+export async function lookUp<T>(
+  store: SessionStore,
+  key: string,
+  timeoutMs: number,
+  judge: (answer: unknown) => T | undefined,
+): Promise<{ found: T | undefined }> {
   try {
     const answer = await within(timeoutMs, () => store.get(key));
-    return answer === TIMED_OUT ? undefined : answer;
+    return { found: answer === TIMED_OUT ? undefined : judge(answer.value) };
   } catch {
-    return undefined;
+    return { found: undefined };
   }
 }
 

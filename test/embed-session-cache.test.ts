@@ -445,6 +445,29 @@ describe("createEmbedSessionCache, against a hostile caller, store or clock", ()
     });
 
     it.each([
+      ["returned", (value: unknown) => value],
+      ["resolved", (value: unknown) => Promise.resolve(value)],
+    ])(
+      "a value %s whose then is missing at first, then never settles: judged as first read, no hang",
+      async (_, give) => {
+        server.reply({ body: { session: freshSession() } });
+        let reads = 0;
+        const shifty = {
+          session: `mdes_${"x".repeat(40)}`,
+          refreshAt: Date.now() + HOUR_MS,
+          get then() {
+            return reads++ === 0 ? undefined : () => {};
+          },
+        };
+        const store: SessionStore = { get: () => give(shifty), set: () => {} };
+        const cache = createEmbedSessionCache(client(), { store, storeTimeoutMs: 50 });
+        await expect(settlesWithin(cache.get(DIVE, { username: ACME }), 5_000)).resolves.toMatchObject({
+          session: shifty.session,
+        });
+      },
+    );
+
+    it.each([
       [
         "a session getter that throws",
         () => ({
