@@ -4,28 +4,20 @@
 import type { MotherDuckClient } from "./client.js";
 import { clientBaseUrl } from "./client-base-url.js";
 import { EMBED_SESSION_LIFETIME_MS, embedUrl } from "./embed.js";
+import { readCacheSettings } from "./embed-session-cache-options.js";
+import type { EmbedSessionCacheOptions } from "./embed-session-cache-options.js";
 import { embedSessionKey, embedSessionKeyMaterial } from "./embed-session-key.js";
 import { createMemorySessionStore } from "./embed-session-store.js";
-import type { SessionStore, StoredEmbedSession } from "./embed-session-store.js";
+import type { StoredEmbedSession } from "./embed-session-store.js";
+import { keep, lookUp } from "./embed-session-store-calls.js";
 import { isUsableEmbedSession } from "./embed-session-usable.js";
-import { ResponseShapeError, ValidationError } from "./errors.js";
-import type { Issue } from "./errors.js";
+import { ValidationError } from "./errors.js";
+import { unreadable } from "./resources/call.js";
 import type { CreateEmbedSessionBody } from "./types.js";
+import { plain } from "./validation/plain.js";
 
+export type { EmbedSessionCacheOptions } from "./embed-session-cache-options.js";
 export type { SessionStore, StoredEmbedSession } from "./embed-session-store.js";
-
-/** Options of createEmbedSessionCache. */
-export interface EmbedSessionCacheOptions {
-  /** Where sessions are kept. Default: memory in this process. Share one (Redis, say) across a fleet. */
-  store?: SessionStore;
-  /**
-   * How long before its 24 hours end a session stops being served, default one hour: a page loaded just before
-   * the refresh still shows a working Dive for at least this long. At least 0 and under 24 hours.
-   */
-  refreshMarginMs?: number;
-  /** The clock, in ms since the epoch. Default Date.now; tests move it. */
-  now?: () => number;
-}
 
 /** A session from the cache, ready for a page. */
 export interface CachedEmbedSession {
@@ -43,14 +35,17 @@ export interface EmbedSessionCache {
    * The session for this Dive and body (the body of `md.dives.createEmbedSession`): from the store when it holds
    * one still worth serving, otherwise minted (concurrent calls for one request share one mint) and stored.
    *
-   * @throws ValidationError when the Dive id or body is not a request that could be sent (nothing is sent)
+   * Both arguments are read once, at the call, into plain data: the key and the request sent are made from that
+   * one copy, so a change to `body` after the call, or a getter that answers differently each time, changes
+   * neither.
+   *
+   * @throws ValidationError when the Dive id or body is not a request that could be sent, or cannot be read
+   *   (nothing is sent), or when the clock (`now`) answers anything but a finite number
    * @throws ResponseShapeError when the API minted a session no iframe can carry (it is not kept)
    * @throws whatever `md.dives.createEmbedSession` throws; a failed mint is not kept
    */
   get(diveId: string, body: CreateEmbedSessionBody): Promise<CachedEmbedSession>;
 }
-
-const HOUR_MS = 60 * 60 * 1000;
 
 /**
  * When a session whose mint started at `mintStartedAt` stops being served. Counting from the start, which is
@@ -66,54 +61,47 @@ export function refreshTime(mintStartedAt: number, refreshMarginMs: number): num
  */
 export function servableStoredSession(answer: unknown, now: number): StoredEmbedSession | undefined {
   if (answer === null || typeof answer !== "object") return undefined;
-  const { session, refreshAt } = answer as Partial<Record<keyof StoredEmbedSession, unknown>>;
+  let session: unknown, refreshAt: unknown;
+  try {
+    // Each field read once, into the copy that is judged and served: a getter or proxy trap that throws is a miss.
+    ({ session, refreshAt } = answer as Partial<Record<keyof StoredEmbedSession, unknown>>);
+  } catch {
+    return undefined;
+  }
   if (!isUsableEmbedSession(session) || typeof refreshAt !== "number") return undefined;
   if (!(refreshAt > now && refreshAt <= now + EMBED_SESSION_LIFETIME_MS)) return undefined;
   return { session, refreshAt };
 }
 
-function optionIssues(md: unknown, options: unknown): Issue[] {
-  const issues: Issue[] = [];
-  const client = md as Partial<MotherDuckClient> | null | undefined;
-  if (typeof client?.dives?.createEmbedSession !== "function" || typeof client.raw?.GET !== "function") {
-    issues.push({ path: "md", message: "must be a client made by createMotherDuckClient" });
-  }
-  if (options === null || typeof options !== "object") {
-    return [...issues, { path: "options", message: "must be an object, such as { store, refreshMarginMs }" }];
-  }
-  const { store, refreshMarginMs, now } = options as Record<string, unknown>;
-  const storeLike = store as Partial<SessionStore> | null | undefined;
-  if (store !== undefined && (typeof storeLike?.get !== "function" || typeof storeLike.set !== "function")) {
-    issues.push({ path: "options.store", message: "must have get(key) and set(key, value, ttlMs)" });
-  }
-  if (
-    refreshMarginMs !== undefined &&
-    !(typeof refreshMarginMs === "number" && refreshMarginMs >= 0 && refreshMarginMs < EMBED_SESSION_LIFETIME_MS)
-  ) {
-    issues.push({ path: "options.refreshMarginMs", message: "must be a number of ms from 0 to under 24 hours" });
-  }
-  if (now !== undefined && typeof now !== "function") {
-    issues.push({ path: "options.now", message: "must be a function returning ms since the epoch" });
-  }
-  return issues;
-}
-
-/** A store's answer, or undefined when it threw, rejected or hung up: a store that fails is a miss. */
-async function lookUp(store: SessionStore, key: string): Promise<unknown> {
+/**
+ * The arguments of a get, read once into plain data.
+ *
+ * @throws ValidationError when a getter or proxy in them throws, or they nest too deep (nothing is sent)
+ */
+function readRequest(diveId: unknown, body: unknown): { diveId: string; body: CreateEmbedSessionBody } {
   try {
-    return await store.get(key);
-  } catch {
-    return undefined;
+    return { diveId: plain(diveId) as string, body: plain(body) as CreateEmbedSessionBody };
+  } catch (error) {
+    throw unreadable(error);
   }
 }
 
-/** Writes without failing: the session was minted and is served either way; the next load mints again. */
-async function keep(store: SessionStore, key: string, value: StoredEmbedSession, ttlMs: number): Promise<void> {
-  try {
-    await store.set(key, value, ttlMs);
-  } catch {
-    // Nothing to do: a store that cannot write is a store that misses.
-  }
+/** The clock, refused when it answers anything but a finite number: a NaN would make every session stale or eternal. */
+function checkedClock(now: () => number): () => number {
+  return () => {
+    let at: unknown;
+    try {
+      at = now();
+    } catch {
+      at = undefined;
+    }
+    if (typeof at !== "number" || !Number.isFinite(at)) {
+      throw new ValidationError([
+        { path: "options.now", message: "must return a finite number of ms since the epoch" },
+      ]);
+    }
+    return at;
+  };
 }
 
 /**
@@ -128,44 +116,43 @@ export function createEmbedSessionCache(
   md: MotherDuckClient,
   options: EmbedSessionCacheOptions = {},
 ): EmbedSessionCache {
-  const issues = optionIssues(md, options);
-  if (issues.length > 0) throw new ValidationError(issues);
-  const { now = Date.now, refreshMarginMs = HOUR_MS } = options;
-  const store = options.store ?? createMemorySessionStore(now);
+  const { now, refreshMarginMs, storeTimeoutMs, ...given } = readCacheSettings(md, options);
+  const clock = checkedClock(now);
+  const store = given.store ?? createMemorySessionStore(clock);
   const inFlight = new Map<string, Promise<CachedEmbedSession>>();
   let baseUrl: Promise<string> | undefined;
 
   async function mint(key: string, diveId: string, body: CreateEmbedSessionBody): Promise<StoredEmbedSession> {
-    const startedAt = now();
+    const startedAt = clock();
+    // The client refuses, as a ResponseShapeError, a session no iframe can carry: what it returns is usable.
     const { session } = await md.dives.createEmbedSession(diveId, body);
-    if (!isUsableEmbedSession(session)) {
-      throw new ResponseShapeError([
-        { path: "response.session", message: "cannot be carried by an iframe (white space or control characters)" },
-      ]);
-    }
     const minted = { session, refreshAt: refreshTime(startedAt, refreshMarginMs) };
-    const ttlMs = minted.refreshAt - now();
-    if (ttlMs > 0) await keep(store, key, minted, ttlMs);
+    const ttlMs = minted.refreshAt - clock();
+    if (ttlMs > 0) await keep(store, key, minted, ttlMs, storeTimeoutMs);
     return minted;
   }
 
   async function fetchOrMint(key: string, diveId: string, body: CreateEmbedSessionBody) {
-    const found = servableStoredSession(await lookUp(store, key), now());
+    const { found } = await lookUp(store, key, storeTimeoutMs, (answer) => servableStoredSession(answer, clock()));
     const { session, refreshAt } = found ?? (await mint(key, diveId, body));
     return { session, url: embedUrl(session), refreshAt };
   }
 
   return {
     async get(diveId, body) {
+      // Everything this get uses is read here, before the first await: the arguments into one plain copy (the
+      // key and the request both come from it), and the clock, so that a bad one fails before anything is sent.
+      const request = readRequest(diveId, body);
+      clock();
       // Read once; a failed read is not kept, like a failed mint.
       baseUrl ??= clientBaseUrl(md).catch((error: unknown) => {
         baseUrl = undefined;
         throw error;
       });
-      const key = await embedSessionKey(embedSessionKeyMaterial(await baseUrl, diveId, body));
+      const key = await embedSessionKey(embedSessionKeyMaterial(await baseUrl, request.diveId, request.body));
       const pending = inFlight.get(key);
       if (pending) return pending;
-      const started = fetchOrMint(key, diveId, body);
+      const started = fetchOrMint(key, request.diveId, request.body);
       inFlight.set(key, started);
       const forget = () => {
         if (inFlight.get(key) === started) inFlight.delete(key);

@@ -322,3 +322,272 @@ describe("createEmbedSessionCache, on answers the emulator never gives", () => {
     ]);
   });
 });
+
+describe("createEmbedSessionCache, against a hostile caller, store or clock", () => {
+  const server = useRecordingServer();
+  const client = () => createMotherDuckClient({ baseUrl: server.url, token: "eyJhbGciOiJIUzI1NiJ9.e30.c2ln" });
+  const freshSession = () => `mdes_${randomBytes(24).toString("base64url")}`;
+  const sentUsernames = () => server.requests.map((request) => (request.json as { username: string }).username);
+  const failure = (promise: Promise<unknown>) =>
+    promise.then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+  /** At most `ms` for a get that must not hang: a hang fails the test instead of stalling the run. */
+  const settlesWithin = <T>(promise: Promise<T>, ms = 10_000) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const hung = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`still pending after ${ms} ms`)), ms);
+    });
+    return Promise.race([promise, hung]).finally(() => clearTimeout(timer));
+  };
+
+  describe("the arguments are read once, at the call", () => {
+    it("a username getter that answers svc_a then svc_b: svc_a is both the key and the request", async () => {
+      server.reply(() => ({ body: { session: freshSession() } }));
+      const answers = [ACME, GLOBEX];
+      let reads = 0;
+      const body = {
+        get username() {
+          return answers[Math.min(reads++, 1)]!;
+        },
+      } as CreateEmbedSessionBody;
+      const cache = createEmbedSessionCache(client());
+      const first = await cache.get(DIVE, body);
+      expect(reads).toBe(1);
+      expect(sentUsernames()).toEqual([ACME]);
+      // The session went to acme's key: acme is served it, globex gets its own.
+      await expect(cache.get(DIVE, { username: ACME })).resolves.toEqual(first);
+      const globex = await cache.get(DIVE, { username: GLOBEX });
+      expect(globex.session).not.toBe(first.session);
+      expect(sentUsernames()).toEqual([ACME, GLOBEX]);
+    });
+
+    it("a body changed after the call changes neither the request nor the key", async () => {
+      server.reply(() => ({ body: { session: freshSession() } }));
+      const cache = createEmbedSessionCache(client());
+      const body: CreateEmbedSessionBody = { username: ACME, initial_state: { region: "emea" } };
+      const pending = cache.get(DIVE, body);
+      body.username = GLOBEX;
+      (body.initial_state as Record<string, unknown>).region = "apac";
+      const first = await pending;
+      expect(server.requests.map((request) => request.json)).toEqual([
+        { username: ACME, initial_state: { region: "emea" } },
+      ]);
+      await expect(cache.get(DIVE, { username: ACME, initial_state: { region: "emea" } })).resolves.toEqual(first);
+      expect(server.requests).toHaveLength(1);
+    });
+
+    it.each([
+      [
+        "a getter that throws",
+        () =>
+          ({
+            get username(): string {
+              throw new Error("boom");
+            },
+          }) as CreateEmbedSessionBody,
+      ],
+      [
+        "a proxy whose ownKeys trap throws",
+        () =>
+          new Proxy({ username: ACME } as CreateEmbedSessionBody, {
+            ownKeys() {
+              throw new Error("boom");
+            },
+          }),
+      ],
+    ])("%s is a ValidationError, with nothing sent or stored", async (_, body) => {
+      const { store, sets, gets } = recordingStore();
+      const error = await failure(createEmbedSessionCache(client(), { store }).get(DIVE, body()));
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).issues[0]!.path).toBe("arguments");
+      expect(server.requests).toEqual([]);
+      expect([...gets, ...sets]).toEqual([]);
+    });
+  });
+
+  describe("a store that hangs or answers with traps is a miss, bounded in time", () => {
+    it("a get that never settles is a miss after the default store timeout: the page mints", async () => {
+      server.reply({ body: { session: freshSession() } });
+      let writes = 0;
+      const store: SessionStore = { get: () => new Promise(() => {}), set: () => void (writes += 1) };
+      const result = await settlesWithin(createEmbedSessionCache(client(), { store }).get(DIVE, { username: ACME }));
+      expect(result.session).toMatch(/^mdes_/);
+      expect(server.requests).toHaveLength(1);
+      expect(writes).toBe(1);
+    });
+
+    it("a set that never settles is abandoned after storeTimeoutMs: the get still serves the session", async () => {
+      server.reply({ body: { session: freshSession() } });
+      const store: SessionStore = { get: () => undefined, set: () => new Promise(() => {}) };
+      const cache = createEmbedSessionCache(client(), { store, storeTimeoutMs: 50 });
+      const result = await settlesWithin(cache.get(DIVE, { username: ACME }));
+      expect(result.session).toMatch(/^mdes_/);
+    });
+
+    it("a set that rejects after its timeout is handled: no unhandled rejection", async () => {
+      server.reply({ body: { session: freshSession() } });
+      const unhandled: unknown[] = [];
+      const record = (reason: unknown) => unhandled.push(reason);
+      process.on("unhandledRejection", record);
+      try {
+        let rejectLater: (error: Error) => void = () => {};
+        const set = () => new Promise<void>((_, reject) => (rejectLater = reject));
+        const cache = createEmbedSessionCache(client(), { store: { get: () => undefined, set }, storeTimeoutMs: 20 });
+        await settlesWithin(cache.get(DIVE, { username: ACME }));
+        rejectLater(new Error("store gone"));
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        expect(unhandled).toEqual([]);
+      } finally {
+        process.off("unhandledRejection", record);
+      }
+    });
+
+    it.each([
+      ["returned", (value: unknown) => value],
+      ["resolved", (value: unknown) => Promise.resolve(value)],
+    ])(
+      "a value %s whose then is missing at first, then never settles: judged as first read, no hang",
+      async (_, give) => {
+        server.reply({ body: { session: freshSession() } });
+        let reads = 0;
+        const shifty = {
+          session: `mdes_${"x".repeat(40)}`,
+          refreshAt: Date.now() + HOUR_MS,
+          get then() {
+            return reads++ === 0 ? undefined : () => {};
+          },
+        };
+        const store: SessionStore = { get: () => give(shifty), set: () => {} };
+        const cache = createEmbedSessionCache(client(), { store, storeTimeoutMs: 50 });
+        await expect(settlesWithin(cache.get(DIVE, { username: ACME }), 5_000)).resolves.toMatchObject({
+          session: shifty.session,
+        });
+      },
+    );
+
+    it.each([
+      [
+        "a session getter that throws",
+        () => ({
+          get session(): string {
+            throw new Error("boom");
+          },
+          refreshAt: Date.now() + HOUR_MS,
+        }),
+      ],
+      [
+        "a proxy whose get trap throws",
+        () =>
+          new Proxy(
+            {},
+            {
+              get() {
+                throw new Error("boom");
+              },
+            },
+          ),
+      ],
+      [
+        "a thenable whose then throws",
+        () => ({
+          get then(): never {
+            throw new Error("boom");
+          },
+        }),
+      ],
+    ])("a value with %s: the cache mints", async (_, answer) => {
+      server.reply({ body: { session: freshSession() } });
+      const cache = createEmbedSessionCache(client(), { store: { get: answer, set: () => {} } });
+      const result = await settlesWithin(cache.get(DIVE, { username: ACME }));
+      expect(result.session).toMatch(/^mdes_/);
+      expect(server.requests).toHaveLength(1);
+    });
+  });
+
+  describe("an invisible session is unusable: the same rule for a mint and for a store", () => {
+    const invisible = {
+      "U+034F combining grapheme joiner": "\u034f",
+      "U+115F Hangul choseong filler": "\u115f",
+      "U+1160 Hangul jungseong filler": "\u1160",
+      "U+3164 Hangul filler": "\u3164",
+      "U+FFA0 halfwidth Hangul filler": "\uffa0",
+      "U+2800 Braille blank": "\u2800",
+      "U+200B zero width space": "\u200b",
+      "U+FE0F variation selector": "\ufe0f",
+    };
+
+    it.each(Object.entries(invisible))("%s in a minted session is a ResponseShapeError, never kept", async (_, c) => {
+      const session = `mdes_abcd${c}efgh`;
+      server.reply({ body: { session } });
+      const direct = await failure(client().dives.createEmbedSession(DIVE, { username: ACME }));
+      expect(direct).toBeInstanceOf(ResponseShapeError);
+      const { store, sets } = recordingStore();
+      const cached = await failure(createEmbedSessionCache(client(), { store }).get(DIVE, { username: ACME }));
+      expect(cached).toBeInstanceOf(ResponseShapeError);
+      expect(sets).toEqual([]);
+    });
+
+    it.each(Object.entries(invisible))("%s in a stored session is a miss: the cache mints", async (_, c) => {
+      const minted = freshSession();
+      server.reply({ body: { session: minted } });
+      const stored = { session: `mdes_abcd${c}efgh`, refreshAt: Date.now() + HOUR_MS };
+      const cache = createEmbedSessionCache(client(), { store: { get: () => stored, set: () => {} } });
+      await expect(cache.get(DIVE, { username: ACME })).resolves.toMatchObject({ session: minted });
+    });
+
+    it("a session of visible characters, ASCII or not, is served", async () => {
+      const session = "mdes_ÄÖÜ-🦆-eyJhbGciOiJIUzI1NiJ9.c2Vzc2lvbg";
+      server.reply({ body: { session } });
+      await expect(createEmbedSessionCache(client()).get(DIVE, { username: ACME })).resolves.toMatchObject({ session });
+    });
+  });
+
+  describe("options are checked when the cache is made, the clock when it is read", () => {
+    it.each([
+      ["a mistyped store", { stor: {} }, "options.stor", "did you mean options.store?"],
+      ["a mistyped margin", { refreshMargin: 1000 }, "options.refreshMargin", "did you mean options.refreshMarginMs?"],
+      [
+        "a store without set",
+        { store: { get: () => undefined } },
+        "options.store",
+        "get(key) and set(key, value, ttlMs)",
+      ],
+      ["a negative margin", { refreshMarginMs: -1 }, "options.refreshMarginMs", "from 0 to under 24 hours"],
+      ["a margin of 24 hours", { refreshMarginMs: EMBED_SESSION_LIFETIME_MS }, "options.refreshMarginMs", "under 24"],
+      ["a NaN margin", { refreshMarginMs: Number.NaN }, "options.refreshMarginMs", "from 0 to under 24 hours"],
+      ["a zero store timeout", { storeTimeoutMs: 0 }, "options.storeTimeoutMs", "whole number from 1"],
+      ["a fractional store timeout", { storeTimeoutMs: 1.5 }, "options.storeTimeoutMs", "whole number from 1"],
+      ["a clock that is not a function", { now: 1 }, "options.now", "must be a function"],
+    ])("%s is a ValidationError naming it", (_, options, path, message) => {
+      let error: unknown;
+      try {
+        createEmbedSessionCache(client(), options as never);
+      } catch (thrown) {
+        error = thrown;
+      }
+      expect(error).toBeInstanceOf(ValidationError);
+      const issue = (error as ValidationError).issues.find((candidate) => candidate.path === path);
+      expect(issue?.message).toContain(message);
+    });
+
+    it.each([
+      ["NaN", () => Number.NaN],
+      ["Infinity", () => Number.POSITIVE_INFINITY],
+      ["a string", () => "1700000000000" as unknown as number],
+      [
+        "a throw",
+        () => {
+          throw new Error("clock broken");
+        },
+      ],
+    ])("a clock answering %s fails the get with a ValidationError, nothing sent", async (_, now) => {
+      server.reply({ body: { session: freshSession() } });
+      const error = await failure(createEmbedSessionCache(client(), { now }).get(DIVE, { username: ACME }));
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).issues[0]!.path).toBe("options.now");
+      expect(server.requests).toEqual([]);
+    });
+  });
+});

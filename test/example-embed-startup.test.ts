@@ -33,8 +33,14 @@ const bad: Array<[variable: string, env: () => Record<string, string>]> = [
   ["EMBED_CUSTOMERS", () => ({ EMBED_CUSTOMERS: "acme:svc_a,acme:svc_b" })],
   ["EMBED_CUSTOMERS", () => ({ EMBED_CUSTOMERS: "ac.me:svc_a" })],
   ["EMBED_CUSTOMERS", () => ({ EMBED_CUSTOMERS: "acme:svc_a,," })],
+  // Two customers on one service account would read each other's data.
+  ["EMBED_CUSTOMERS", () => ({ EMBED_CUSTOMERS: "acme:svc_a,globex:svc_a" })],
+  // Both set: neither is silently ignored.
+  ["EMBED_CUSTOMERS", () => ({ EMBED_CUSTOMERS: "acme:svc_a", EMBED_USERNAME: "svc_b" })],
   ["EMBED_USERNAME", () => ({ EMBED_CUSTOMERS: "", EMBED_USERNAME: "x".repeat(300) })],
   ["SESSION_SECRET", () => ({ SESSION_SECRET: "hunter2-but-longer" })],
+  // Set but empty (a secret that went missing from a deploy): refused, not replaced by a random key.
+  ["SESSION_SECRET", () => ({ SESSION_SECRET: "" })],
   ["REDIS_URL", () => ({ REDIS_URL: "http://127.0.0.1:6379" })],
   ["REDIS_URL", () => ({ REDIS_URL: "not a url" })],
   ["REDIS_URL", () => ({ REDIS_URL: `redis://:${PASSWORD}@127.0.0.1:${closed}` })],
@@ -81,6 +87,18 @@ describe("npm run example:embed against the real API", () => {
     },
     40_000,
   );
+
+  it("stops with one line naming both EMBED_CUSTOMERS and EMBED_USERNAME when both are set", async () => {
+    const { code, stderr } = await runExampleToExit({
+      ...modes["real API"](),
+      EMBED_CUSTOMERS: "acme:svc_acme",
+      EMBED_USERNAME: "svc_other",
+    });
+    expect(code).toBe(1);
+    expect(stderr.trimEnd().split("\n")).toEqual([
+      expect.stringMatching(/^Failed to start: EMBED_CUSTOMERS .*EMBED_USERNAME/),
+    ]);
+  }, 40_000);
 
   it("stops with one line when MOTHERDUCK_API_BASE_URL is set without a token", async () => {
     const { code, stderr } = await runExampleToExit({ MOTHERDUCK_API_BASE_URL: `http://127.0.0.1:${closed}` });

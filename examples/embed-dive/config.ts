@@ -98,10 +98,22 @@ export function customersFrom(variable: string, value: string): [Customer, ...Cu
     }
     return customerFrom(variable, parts[0]!, parts[1]!);
   });
-  const ids = customers.map((customer) => customer.id);
-  const repeated = ids.find((id, index) => ids.indexOf(id) !== index);
+  const repeated = firstRepeated(customers.map((customer) => customer.id));
   if (repeated !== undefined) throw new StartupError(variable, `names the customer ${JSON.stringify(repeated)} twice`);
+  // One service account per customer: an account is what a Dive's data is read as, so two customers sharing one
+  // would see each other's data.
+  const shared = firstRepeated(customers.map((customer) => customer.username));
+  if (shared !== undefined) {
+    throw new StartupError(
+      variable,
+      `gives the service account ${JSON.stringify(shared)} to two customers: give each customer its own`,
+    );
+  }
   return customers as [Customer, ...Customer[]];
+}
+
+function firstRepeated(values: readonly string[]): string | undefined {
+  return values.find((value, index) => values.indexOf(value) !== index);
 }
 
 function redisUrlFrom(value: string): string {
@@ -149,6 +161,12 @@ export function readConfig(env: Env): ExampleConfig {
     new StartupError(name, "is needed when MOTHERDUCK_TOKEN is set (running against the real API)");
   if (token && !set(env.DIVE_ID)) throw needed("DIVE_ID");
   const diveId = diveIdFrom(set(env.DIVE_ID) ? env.DIVE_ID : DEMO_DIVE_ID);
+  if (set(env.EMBED_CUSTOMERS) && set(env.EMBED_USERNAME)) {
+    throw new StartupError(
+      "EMBED_CUSTOMERS",
+      "and EMBED_USERNAME are both set: set EMBED_CUSTOMERS for several customers, or EMBED_USERNAME alone for one",
+    );
+  }
   let customers: [Customer, ...Customer[]];
   if (set(env.EMBED_CUSTOMERS)) customers = customersFrom("EMBED_CUSTOMERS", env.EMBED_CUSTOMERS);
   else if (set(env.EMBED_USERNAME))
@@ -161,7 +179,9 @@ export function readConfig(env: Env): ExampleConfig {
     ...(baseUrl && { baseUrl }),
     diveId,
     customers,
-    ...(set(env.SESSION_SECRET) && { sessionSecret: sessionSecretFrom(env.SESSION_SECRET) }),
+    // Set but empty is refused, not taken as unset: a fleet whose secret went missing would otherwise start
+    // with a random key per server and sign every customer out on each hop between servers.
+    ...(env.SESSION_SECRET !== undefined && { sessionSecret: sessionSecretFrom(env.SESSION_SECRET) }),
     ...(set(env.REDIS_URL) && { redisUrl: redisUrlFrom(env.REDIS_URL) }),
   };
 }

@@ -31,7 +31,7 @@ export interface Checked {
 }
 
 /** Any failure to read a call's arguments, other than the library's own refusals, as a refusal. */
-function unreadable(error: unknown): ValidationError {
+export function unreadable(error: unknown): ValidationError {
   if (error instanceof ValidationError) return error;
   return new ValidationError([
     error instanceof TooDeep

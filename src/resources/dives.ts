@@ -1,6 +1,6 @@
 import type { CreateEmbedSessionBody, EmbedSession } from "../types.js";
 import { ResponseShapeError } from "../errors.js";
-import { MIN_SECRET_LENGTH } from "../redact.js";
+import { isUsableEmbedSession } from "../embed-session-usable.js";
 import { operations } from "../rules.js";
 import { checkValue } from "../validation/schema.js";
 import type { Issue } from "../validation/schema.js";
@@ -20,8 +20,8 @@ export interface DivesResource {
    * Dive's declared shares; `initial_state` is a plain JSON object (at most 64 KiB). Bytes are UTF-8, as
    * MotherDuck counts them.
    *
-   * A session an iframe cannot carry (shorter than 8 characters, not well-formed UTF-16, or holding white space
-   * or control characters) is a ResponseShapeError, never a success. The session is a credential: the client
+   * A session an iframe cannot carry (shorter than 8 characters, not well-formed UTF-16, or holding anything but
+   * visible characters: white space, control, format or invisible ones) is a ResponseShapeError, never a success. The session is a credential: the client
    * adds it to its redactor, so it never appears in an error or a log line, and a failed mint is never retried
    * except after a 429 (nothing was minted then). Creating embed sessions needs a privilege the Admin preset
    * holds, so the server decides (S4 still refuses read-scaling tokens).
@@ -53,12 +53,6 @@ function embedBodyIssues(body: Partial<CreateEmbedSessionBody> | undefined): Iss
   return issues;
 }
 
-/**
- * What an iframe cannot carry in a session: white space, or a control, format or private-use character, or a
- * lone surrogate (the session must be well-formed and printable).
- */
-const NOT_PRINTABLE = /[\s\p{C}]/u;
-
 /** The body as sent: a deprecated `session_hint` travels as `session_name`, as MotherDuck's own provider sends it. */
 function bodyToSend(body: CreateEmbedSessionBody): CreateEmbedSessionBody {
   if (body.session_hint === undefined || body.session_name !== undefined) return body;
@@ -81,9 +75,8 @@ export function createDivesResource(context: ResourceContext): DivesResource {
         );
       }
       const session = await send<EmbedSession>(context, OPERATION, { ...input, body: sent }, options);
-      // A session too short for the redactor to keep out of messages by value is unusable too. The session
-      // itself stays out of the error: it may still be a credential.
-      if (session.session.length < MIN_SECRET_LENGTH || NOT_PRINTABLE.test(session.session)) {
+      // The session itself stays out of the error: it may still be a credential.
+      if (!isUsableEmbedSession(session.session)) {
         throw new ResponseShapeError([{ path: "response.session", message: "is not usable in an iframe" }]);
       }
       context.redact.remember(session.session);
