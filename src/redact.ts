@@ -7,7 +7,8 @@ const REDACTED = "[REDACTED]";
 const JWT_SHAPE = /eyJ[\w-]*\.[\w-]+\.[\w-]*/g;
 // What HTTP libraries print of a request's headers ("authorization=Bearer …", "Authorization: Bearer …"):
 // whatever follows the scheme is a credential, known to this client or not.
-const BEARER_VALUE = /\b(Bearer)(\s+|%20|\+|:\s*|=)[^\s"'`,;)\]}]+/gi;
+// A value that is exactly the marker is left as it is: scrubbing text twice must not add a stray "]".
+const BEARER_VALUE = /\b(Bearer)(\s+|%20|\+|:\s*|=)(?!\[REDACTED\]([\s"'`,;)\]}]|$))[^\s"'`,;)\]}]+/gi;
 /** Secrets shorter than this are too likely to match ordinary text to be scrubbed by value. */
 export const MIN_SECRET_LENGTH = 8;
 // Secrets that are not JWT-shaped are remembered by value. The most recent ones are kept: enough for any
