@@ -180,12 +180,16 @@ export class ResponseShapeError extends MotherDuckError {
     named(this, "ResponseShapeError");
   }
   readonly issues: Issue[];
+  /** What most likely went wrong, where the client can tell: a body that is not JSON at all says the base URL. */
+  readonly hint: string | undefined;
   constructor(
     issues: Issue[],
     message = `The API's answer does not match the spec: ${issues.map((i) => `${i.path} ${i.message}`).join("; ")}`,
+    hint?: string,
   ) {
-    super(message);
+    super(hint ? `${message}${HINT_SEPARATOR}${hint}` : message);
     this.issues = issues;
+    this.hint = hint;
   }
 }
 
