@@ -54,9 +54,10 @@ export function redactDeep<T>(value: T, redact: (text: string) => string, depth 
   if (value === null || typeof value !== "object") return value;
   if (depth >= MAX_COPY_DEPTH) return TOO_DEEP as T;
   if (Array.isArray(value)) return value.map((item) => redactDeep(item, redact, depth + 1)) as T;
-  const copy: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) copy[redact(key)] = redactDeep(item, redact, depth + 1);
-  return copy as T;
+  // fromEntries defines each key as the copy's own, so a "__proto__" key stays data instead of a prototype.
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [redact(key), redactDeep(item, redact, depth + 1)]),
+  ) as T;
 }
 
 /** Text of unknown origin, scrubbed: `String(value)` can throw, and so can a getter. */

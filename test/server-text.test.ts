@@ -58,6 +58,16 @@ describe("a server's issues are server text: escaped, cut and bounded", () => {
     for (const text of all) expect(text.length).toBeLessThanOrEqual(MESSAGE_LENGTH + 1);
   });
 
+  it("keeps an issue's \"__proto__\" key as data, not as the copy's prototype", async () => {
+    server.reply({ status: 400, body: '{"issues":[{"message":"m","__proto__":{"polluted":true}}]}' });
+    const error = (await failure(client().tokens.list("svc_etl"))) as BadRequestError;
+    const issue = error.issues[0]!;
+    expect(Object.getPrototypeOf(issue)).toBe(Object.prototype);
+    expect(Object.hasOwn(issue, "__proto__")).toBe(true);
+    expect((issue as Record<string, unknown>).polluted).toBeUndefined();
+    expect(JSON.stringify(error.issues)).toBe('[{"message":"m","__proto__":{"polluted":true}}]');
+  });
+
   it("still scrubs a bearer token sent back in an issue", async () => {
     server.reply({ status: 400, body: { issues: [{ path: `Bearer ${BEARER}`, message: `echo ${BEARER}` }] } });
     const error = (await failure(client().tokens.list("svc_etl"))) as BadRequestError;
