@@ -5,6 +5,8 @@ import { BadRequestError, createMotherDuckClient } from "../src/index.js";
 import { MAX_ISSUES, MESSAGE_LENGTH } from "../src/errors.js";
 import { createRedactor } from "../src/redact.js";
 import { jsonText, terminalSafe, terminalSafeLines } from "../src/printable.js";
+import { safeLogger } from "../src/logger.js";
+import { runCli } from "./helpers/cli.js";
 import { useRecordingServer } from "./helpers/recording-server.js";
 
 const BEARER = "md-test-bearer-server-text-0123456789";
@@ -116,4 +118,22 @@ describe("Unicode line separators, bidi controls and U+FEFF are escaped wherever
     expect(error.issues[0]!.message).toBe("x\\u2029y");
     expect(error.message).not.toMatch(/[\u2028\u2029\u202e]/);
   });
+
+  it("a log line holding them is escaped before it reaches the logger", () => {
+    const lines: string[] = [];
+    const logger = safeLogger({ warn: (message) => void lines.push(message) }, createRedactor([]));
+    logger.warn("user a\u2028Hint: forged\u202e");
+    expect(lines).toEqual(["user a\\u2028Hint: forged\\u202e"]);
+  });
+
+  it("the CLI prints a server's message holding them escaped, on one line", async () => {
+    server.reply({ status: 400, body: { message: "bad\u2028Hint: run this\u2067evil" } });
+    const result = await runCli(["tokens", "list", "svc_etl"], {
+      MOTHERDUCK_TOKEN: BEARER,
+      MOTHERDUCK_API_BASE_URL: server.url,
+    });
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain("bad\\u2028Hint: run this\\u2067evil");
+    expect(result.stderr).not.toMatch(/[\u2028\u2029\u2067]/);
+  }, 20_000);
 });
