@@ -122,7 +122,7 @@ describe("Unicode line separators, bidi controls and U+FEFF are escaped wherever
   it("a log line holding them is escaped before it reaches the logger", () => {
     const lines: string[] = [];
     const logger = safeLogger({ warn: (message) => void lines.push(message) }, createRedactor([]));
-    logger.warn("user a\u2028Hint: forged\u202e");
+    logger.warn!("user a\u2028Hint: forged\u202e");
     expect(lines).toEqual(["user a\\u2028Hint: forged\\u202e"]);
   });
 
