@@ -164,6 +164,25 @@ export function pathKeyProblem(key) {
   return undefined;
 }
 
+/** The URLs a `servers` list names, as the change report prints them. */
+const serverUrls = (servers) => JSON.stringify((Array.isArray(servers) ? servers : []).map((server) => server?.url));
+
+/**
+ * An operation or path that names its own servers would send its requests, and the docs' examples, elsewhere
+ * than the top-level servers this project keeps: refused, as this project names none.
+ */
+function checkNoOwnServers(merged, upstream) {
+  for (const { path, method, op } of operationsOf(merged).values()) {
+    const own = op.servers ?? upstream.paths[path]?.servers;
+    if (own !== undefined) {
+      throw new PullError(
+        `${method.toUpperCase()} ${path} names its own servers ${serverUrls(own)}: ` +
+          "its requests would not go to this project's servers",
+      );
+    }
+  }
+}
+
 function checkPathKeys(doc) {
   for (const key of Object.keys(doc.paths)) {
     const problem = pathKeyProblem(key);
@@ -191,7 +210,9 @@ export function merge(current, upstream, { add = [] } = {}) {
   if (unknown.length) throw new PullError(`the published spec has no operation ${unknown.join(", ")} to add`);
 
   const merged = structuredClone({ ...upstream, paths: {} });
-  for (const key of ["info"]) if (current[key]) merged[key] = structuredClone(current[key]);
+  // The servers are where the client sends its bearer token and where the rendered docs point: this project's,
+  // never upstream's. A difference is printed as a change line (see changeReport).
+  for (const key of ["info", "servers"]) if (current[key]) merged[key] = structuredClone(current[key]);
   // This project's top-level parts that upstream leaves out (the default security, the shared responses).
   for (const [key, value] of Object.entries(current)) if (!(key in merged)) merged[key] = structuredClone(value);
   for (const [key, value] of Object.entries(current.components ?? {})) {
@@ -227,6 +248,7 @@ export function merge(current, upstream, { add = [] } = {}) {
       for (const [key, child] of Object.entries(op)) if (!OURS.has(key)) applyAddenda(child);
   }
   checkPathKeys(merged);
+  checkNoOwnServers(merged, upstream);
   shareResponses(merged);
   return inOrderOf(current, merged);
 }
@@ -322,6 +344,11 @@ export function changeReport(current, merged, upstream) {
       lines.push(`  + ${readable(leaf)}: ${value}`);
     }
     if (parts.length) lines.push(`  from ${PROVIDER}: ${parts.map(readablePointer).join(", ")}`);
+  }
+  if (serverUrls(upstream.servers) !== serverUrls(merged.servers)) {
+    lines.push(
+      `Servers: the published spec names ${serverUrls(upstream.servers)}; kept this project's ${serverUrls(merged.servers)}`,
+    );
   }
   const unsupported = [...theirs.keys()].filter((id) => !next.has(id));
   if (unsupported.length)

@@ -30,7 +30,14 @@ export function environmentReader(env: Environment): EnvironmentReader {
   };
 }
 
-/** The runtime's environment: `process.env` where there is one (Node, Bun, Deno), else none (Workers). */
+/**
+ * The runtime's environment: `process.env` where there is one (Node, Bun, Deno), else none (Workers). It is
+ * looked up at each read, not now, because reaching `process.env` itself can throw in a locked-down runtime:
+ * a client given every option never touches it, and a read that throws counts as unset.
+ */
 export function runtimeEnvironment(): Environment {
-  return (globalThis as { process?: { env?: Environment } }).process?.env ?? {};
+  return new Proxy(
+    {},
+    { get: (_, name) => (globalThis as { process?: { env?: Environment } }).process?.env?.[name as string] },
+  );
 }

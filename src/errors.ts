@@ -180,12 +180,16 @@ export class ResponseShapeError extends MotherDuckError {
     named(this, "ResponseShapeError");
   }
   readonly issues: Issue[];
+  /** What most likely went wrong, where the client can tell: a body that is not JSON at all says the base URL. */
+  readonly hint: string | undefined;
   constructor(
     issues: Issue[],
     message = `The API's answer does not match the spec: ${issues.map((i) => `${i.path} ${i.message}`).join("; ")}`,
+    hint?: string,
   ) {
-    super(message);
+    super(hint ? `${message}${HINT_SEPARATOR}${hint}` : message);
     this.issues = issues;
+    this.hint = hint;
   }
 }
 
@@ -270,6 +274,23 @@ function serverText(text: string, redact: Redactor, max: number): string {
   return snippet(redact(text), max);
 }
 
+/** How many of a server's issues an error keeps; a marker issue says how many more there were. */
+export const MAX_ISSUES = 100;
+
+/**
+ * A server's issues as an error keeps them: at most MAX_ISSUES, each key and string in them treated as server
+ * text, so an issue cannot forge a line or flood a log any more than the message can.
+ */
+function serverIssues(sent: unknown[], redact: Redactor): ApiErrorFields["issues"] {
+  const issues = sent.filter(
+    (i): i is { message: string } =>
+      typeof i === "object" && i !== null && typeof (i as { message?: unknown }).message === "string",
+  );
+  const kept = redactDeep(issues.slice(0, MAX_ISSUES), (text) => serverText(text, redact, MESSAGE_LENGTH));
+  const dropped = issues.length - kept.length;
+  return dropped > 0 ? [...kept, { message: `[${dropped} more issues not kept]` }] : kept;
+}
+
 function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -307,14 +328,7 @@ export function errorFromResponse(response: ErrorResponse, context: ErrorContext
     typeof json === "object" && json !== null && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
   const code = typeof body?.code === "string" ? serverText(body.code, redact, CODE_LENGTH) : undefined;
   const serverMessage = typeof body?.message === "string" ? body.message : undefined;
-  const issues = Array.isArray(body?.issues)
-    ? redactDeep(
-        body.issues.filter(
-          (i): i is { message: string } => typeof i === "object" && i !== null && typeof i.message === "string",
-        ),
-        redact,
-      )
-    : [];
+  const issues = Array.isArray(body?.issues) ? serverIssues(body.issues, redact) : [];
   const detail = response.truncated
     ? `error body larger than the limit; it was cut and not parsed`
     : serverMessage === undefined

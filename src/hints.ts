@@ -17,6 +17,10 @@ const ADMIN_CALL_FORBIDDEN =
   "read/write token (S2), and a read-scaling token never makes admin calls, not even for its own user (S4). " +
   "Authenticate with an Admin read/write token.";
 
+/** For a 2xx answer that is not JSON at all, such as a web page: no MotherDuck API answers like that. */
+export const NOT_THE_API =
+  "The base URL is probably not the MotherDuck API's: check baseUrl or MOTHERDUCK_API_BASE_URL.";
+
 export function hintFor({ operationId, status, code }: HintQuery): string | undefined {
   if (status === 401) {
     return "The token was refused: it may be missing, mistyped, expired or revoked. Check MOTHERDUCK_TOKEN or the token option.";

@@ -7,7 +7,8 @@ const REDACTED = "[REDACTED]";
 const JWT_SHAPE = /eyJ[\w-]*\.[\w-]+\.[\w-]*/g;
 // What HTTP libraries print of a request's headers ("authorization=Bearer …", "Authorization: Bearer …"):
 // whatever follows the scheme is a credential, known to this client or not.
-const BEARER_VALUE = /\b(Bearer)(\s+|%20|\+|:\s*|=)[^\s"'`,;)\]}]+/gi;
+// A value that is exactly the marker is left as it is: scrubbing text twice must not add a stray "]".
+const BEARER_VALUE = /\b(Bearer)(\s+|%20|\+|:\s*|=)(?!\[REDACTED\]([\s"'`,;)\]}]|$))[^\s"'`,;)\]}]+/gi;
 /** Secrets shorter than this are too likely to match ordinary text to be scrubbed by value. */
 export const MIN_SECRET_LENGTH = 8;
 // Secrets that are not JWT-shaped are remembered by value. The most recent ones are kept: enough for any
@@ -53,9 +54,10 @@ export function redactDeep<T>(value: T, redact: (text: string) => string, depth 
   if (value === null || typeof value !== "object") return value;
   if (depth >= MAX_COPY_DEPTH) return TOO_DEEP as T;
   if (Array.isArray(value)) return value.map((item) => redactDeep(item, redact, depth + 1)) as T;
-  const copy: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) copy[redact(key)] = redactDeep(item, redact, depth + 1);
-  return copy as T;
+  // fromEntries defines each key as the copy's own, so a "__proto__" key stays data instead of a prototype.
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [redact(key), redactDeep(item, redact, depth + 1)]),
+  ) as T;
 }
 
 /** Text of unknown origin, scrubbed: `String(value)` can throw, and so can a getter. */

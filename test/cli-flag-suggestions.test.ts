@@ -20,6 +20,16 @@ function nearMisses(flag: string): string[] {
 }
 
 describe("near-miss flags", () => {
+  it("a flag in the wrong case is a near miss: --JSON suggests --json, --FLOCK --flock-size", async () => {
+    const json = await stderrOf(["users", "list", "--JSON"]);
+    expect(json.code).toBe(2);
+    expect(json.stderr).toMatch(/^error: unknown flag --JSON \(did you mean "--json"\?\)$/m);
+    const flock = await stderrOf(["ducklings", "set", "svc", "--FLOCK", "3"]);
+    expect(flock.stderr).toMatch(/did you mean "--flock-size"/);
+    const command = await stderrOf(["USERS", "list"]);
+    expect(command.stderr).toMatch(/did you mean "users list"/);
+  });
+
   it("--flock suggests --flock-size", async () => {
     const { code, stderr } = await stderrOf(["ducklings", "set", "svc", "--flock", "3"]);
     expect(code).toBe(2);

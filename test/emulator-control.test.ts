@@ -41,7 +41,7 @@ describe("the control API", () => {
     const cases: [string, unknown, string][] = [
       ["activate", {}, "username"],
       ["activate", { username: "" }, "username"],
-      ["activate", { username: "alice", ducklings: [{ id: "rw" }] }, "ducklings"],
+      ["activate", { username: "alice", ducklings: [{ id: "rw" }] }, "ducklings[0].type"],
       ["activate", { username: "alice", size: "jumbo" }, "size"],
       ["deactivate", { username: 7 }, "username"],
       ["advance-time", { seconds: -1 }, "seconds"],
@@ -82,6 +82,72 @@ describe("the control API", () => {
       expect(answer.status).toBe(200);
       const later = createMotherDuckClient({ token: short.token, baseUrl: quiet.url, logger: {} });
       await expect(later.tokens.list("alice")).rejects.toBeInstanceOf(AuthenticationError);
+    } finally {
+      await quiet.close();
+    }
+  });
+
+  it("refuses a body not declared application/json, as the API routes do, and leaves the clock alone", async () => {
+    const before = Date.now();
+    const answer = await fetch(`${emulator.url}/_emulator/advance-time`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${emulator.adminToken}`, "content-type": "text/plain" },
+      body: JSON.stringify({ seconds: 86_400 * 365 }),
+      signal: AbortSignal.timeout(5_000),
+    });
+    expect(answer.status).toBe(400);
+    const body = (await answer.json()) as { issues: { path: string; message: string }[] };
+    expect(body.issues.map((issue) => issue.path)).toEqual(["headers.content-type"]);
+    expect(body.issues[0]!.message).toContain("application/json");
+    // The year was not added: the emulator's clock still reads about now.
+    expect((await post("advance-time", { seconds: 0 })).body.now).toSatisfy(
+      (now: string) => Date.parse(now) < before + 86_400_000,
+    );
+  });
+
+  it("without the admin token, an unknown action is 401, not a 404 that tells what exists", async () => {
+    expect((await post("restart", {}, null)).status).toBe(401);
+    expect((await post("restart", {}, emulator.memberToken)).status).toBe(403);
+    expect((await post("restart", {}, emulator.adminToken, "GET")).status).toBe(404);
+  });
+
+  it("refuses Ducklings the spec does not describe, and duplicate ids, over HTTP and in-process alike", async () => {
+    const bad: [unknown[], string][] = [
+      [[{ id: "rw", type: "read_write", status: "exploded" }], "ducklings[0].status"],
+      [[{ id: "rw", type: "bogus", status: "active" }], "ducklings[0].type"],
+      [[{ id: "../x", type: "read_write", status: "active" }], "ducklings[0].id"],
+      [[{ id: "rw\u001b[2J", type: "read_write", status: "active" }], "ducklings[0].id"],
+      [
+        [
+          { id: "rs.1", type: "read_scaling", status: "active" },
+          { id: "rs.1", type: "read_scaling", status: "cooldown" },
+        ],
+        "ducklings[1].id",
+      ],
+    ];
+    const quiet = await startEmulator();
+    try {
+      const md = createMotherDuckClient({ token: quiet.adminToken, baseUrl: quiet.url, logger: {} });
+      for (const [ducklings, path] of bad) {
+        const answer = await fetch(`${quiet.url}/_emulator/activate`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${quiet.adminToken}`, "content-type": "application/json" },
+          body: JSON.stringify({ username: "bob", ducklings }),
+          signal: AbortSignal.timeout(5_000),
+        });
+        expect(answer.status, JSON.stringify(ducklings)).toBe(400);
+        const body = (await answer.json()) as { issues: { path: string }[] };
+        expect(body.issues.map((issue) => issue.path)).toEqual([path]);
+        expect(() => quiet.activate("bob", ducklings as never)).toThrow(path);
+      }
+      // Nothing was activated, so the answer still validates against the spec (the client checks it).
+      expect(await md.accounts.listActive()).toEqual([]);
+      const good = [
+        { id: "rw", type: "read_write", status: "active" },
+        { id: "rs.0", type: "read_scaling", status: "cooldown" },
+      ];
+      quiet.activate("bob", good);
+      expect(await md.accounts.listActive()).toEqual([{ username: "bob", ducklings: good }]);
     } finally {
       await quiet.close();
     }

@@ -134,6 +134,22 @@ beforeAll(async () => {
       }),
     ),
   });
+  fixtures.set("other-server.json", {
+    type: "application/json",
+    body: JSON.stringify(await published((spec) => (spec.servers = [{ url: "http://evil.example" }]))),
+  });
+  fixtures.set("operation-server.json", {
+    type: "application/json",
+    body: JSON.stringify(
+      await published((spec) => (createToken(spec).servers = [{ url: "https://api.motherduck.com.evil.example" }])),
+    ),
+  });
+  fixtures.set("path-server.json", {
+    type: "application/json",
+    body: JSON.stringify(
+      await published((spec) => (spec.paths["/v1/users/{username}/tokens"].servers = [{ url: "http://evil.example" }])),
+    ),
+  });
   fixtures.set("malformed.json", { type: "application/json", body: '{"openapi": "3.0.3", "paths": {' });
   fixtures.set("swagger.json", { type: "application/json", body: JSON.stringify({ swagger: "2.0", paths: {} }) });
   fixtures.set("page.html", { type: "text/html", body: "<html><body>Maintenance</body></html>" });
@@ -168,6 +184,18 @@ describe("npm run spec:pull", () => {
     expect(createToken["x-codeSamples"]).toHaveLength(3);
     expect(JSON.stringify(pulled.paths["/v1/users"].post)).toContain("x-pattern-message");
     expect(pulled.paths["/v1/databases"]).toBeUndefined();
+  });
+
+  it("keeps this project's servers over the published spec's, and prints the difference", async () => {
+    const before = parse(await readFile(specPath, "utf8")).servers;
+    const result = await pull("other-server.json");
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(
+      `Servers: the published spec names ["http://evil.example"]; kept this project's ["${before[0].url}"]`,
+    );
+    expect(parse(await readFile(specPath, "utf8")).servers).toEqual(before);
+    const same = await pull("same.json");
+    expect(same.stdout).not.toContain("Servers:");
   });
 
   it("reports a changed bound and enum, and the generated rules follow", async () => {
@@ -277,6 +305,8 @@ describe("npm run spec:pull", () => {
         `the path ${JSON.stringify(key).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} .*could send requests elsewhere`,
       ),
     ]),
+    ["operation-server.json", /POST \/v1\/users\/\{username\}\/tokens names its own servers/],
+    ["path-server.json", /POST \/v1\/users\/\{username\}\/tokens names its own servers \["http:\/\/evil\.example"\]/],
     [
       "recursive-ref.json",
       /the schema #\/components\/schemas\/Node refers to itself \(#\/components\/schemas\/Node → #\/components\/schemas\/Node\)/,

@@ -9,6 +9,7 @@ import {
   HINT_SEPARATOR,
   MotherDuckError,
   PermissionDeniedError,
+  ResponseShapeError,
   TokenScopeError,
   ValidationError,
 } from "../errors.js";
@@ -100,6 +101,8 @@ const TOKEN_REFUSED_HINT =
 const NO_ROUTE_HINT =
   "The server knows no such route: the base URL is probably wrong; check --base-url or MOTHERDUCK_API_BASE_URL.";
 const UNREACHABLE_HINT = "Check --base-url or MOTHERDUCK_API_BASE_URL, and that the server there is running.";
+const NOT_THE_API_HINT =
+  "The server answered with something other than JSON: --base-url (or MOTHERDUCK_API_BASE_URL) is probably not the MotherDuck API's.";
 
 /**
  * The hint for an API error in the CLI's words: the library's hints name its options (`baseUrl`, the `token`
@@ -140,6 +143,10 @@ export function describeFailure(error: unknown, words: FailureWords = {}): strin
     return lines.join("\n") + "\n";
   }
   if (error instanceof ConnectionError) return line`error: ${error.message}` + `\nhint: ${UNREACHABLE_HINT}\n`;
+  if (error instanceof ResponseShapeError && error.hint) {
+    // The only hint a shape error carries is that the base URL is not the API's: said here with the flag.
+    return line`error: ${error.message.split(HINT_SEPARATOR)[0]}` + `\nhint: ${NOT_THE_API_HINT}\n`;
+  }
   if (error instanceof MotherDuckError) return line`error: ${error.message}` + "\n";
   return line`error: ${error instanceof Error ? error.message : String(error)}` + "\n";
 }

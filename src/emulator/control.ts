@@ -7,6 +7,8 @@ import type { ActiveDuckling } from "../types.js";
 import type { Issue } from "../validation/schema.js";
 import { checkWholeNumber } from "../options.js";
 import { errorReply } from "./replies.js";
+import { ducklingsIssue } from "./active-ducklings.js";
+import { contentTypeProblem } from "./content-type.js";
 import type { Reply } from "./replies.js";
 
 export const CONTROL_PREFIX = "/_emulator/";
@@ -29,6 +31,10 @@ export interface ControlRequest {
   action: string;
   method: string;
   bearer: string | undefined;
+  /** The Content-Type header, checked as the API routes check it when a body was sent. */
+  contentType: string | undefined;
+  /** Whether any body bytes were sent. */
+  hasBody: boolean;
   body: unknown;
 }
 
@@ -75,13 +81,6 @@ function sameSecret(a: string, b: string): boolean {
 
 const isText = (value: unknown) => typeof value === "string" && value !== "";
 
-function isDuckling(value: unknown): boolean {
-  const duckling = value as Partial<ActiveDuckling> | null;
-  return (
-    typeof duckling === "object" && duckling !== null && [duckling.id, duckling.type, duckling.status].every(isText)
-  );
-}
-
 /** Every problem with an action's body: an unknown field, a missing or malformed one. */
 export function bodyIssues(action: string, body: unknown): Issue[] {
   const { fields } = ACTIONS[action]!;
@@ -99,21 +98,26 @@ export function bodyIssues(action: string, body: unknown): Issue[] {
   }
   if (!isText(given.username)) wrong("username");
   if (given.organization !== undefined && !isText(given.organization)) wrong("organization");
-  if (given.ducklings !== undefined && !(Array.isArray(given.ducklings) && given.ducklings.every(isDuckling))) {
-    wrong("ducklings");
-  }
-  return issues;
+  const ducklings = given.ducklings === undefined ? undefined : ducklingsIssue(given.ducklings, "ducklings");
+  return ducklings ? [...issues, ducklings] : issues;
 }
 
 /**
- * The answer to one control request: 404 for an unknown action, 405 for a method other than POST, 401
- * without a live token, 403 for any token but the admin one, 400 for a body the action cannot take, 404 for
- * an unknown user; else the action is done and its result returned.
+ * The answer to one control request: 401 without a live token and 403 for any token but the admin one, before
+ * anything else is said; then 404 for an unknown action, 405 for a method other than POST, 400 for a body that
+ * is not declared JSON or that the action cannot take, 404 for an unknown user; else the action is done and its
+ * result returned.
  */
 export function controlReply(
   target: ControlTarget,
   request: ControlRequest,
 ): Reply & { headers?: Record<string, string> } {
+  if (request.bearer === undefined || !target.isLiveToken(request.bearer)) {
+    return errorReply(401, "Invalid Credentials: the control API takes the emulator's admin token as bearer");
+  }
+  if (!sameSecret(request.bearer, target.adminToken)) {
+    return errorReply(403, "Forbidden: the control API takes only the emulator's admin token (the one it printed)");
+  }
   const action = Object.hasOwn(ACTIONS, request.action) ? ACTIONS[request.action] : undefined;
   if (!action) {
     const known = Object.keys(ACTIONS).map((name) => `${CONTROL_PREFIX}${name}`);
@@ -122,12 +126,8 @@ export function controlReply(
   if (request.method !== "POST") {
     return { ...errorReply(405, "Method Not Allowed: control actions take POST"), headers: { allow: "POST" } };
   }
-  if (request.bearer === undefined || !target.isLiveToken(request.bearer)) {
-    return errorReply(401, "Invalid Credentials: the control API takes the emulator's admin token as bearer");
-  }
-  if (!sameSecret(request.bearer, target.adminToken)) {
-    return errorReply(403, "Forbidden: the control API takes only the emulator's admin token (the one it printed)");
-  }
+  const refusedType = request.hasBody ? contentTypeProblem(request.contentType) : undefined;
+  if (refusedType) return errorReply(400, "Bad Request", [{ path: "headers.content-type", message: refusedType }]);
   const issues = bodyIssues(request.action, request.body);
   if (issues.length) return errorReply(400, "Bad Request", issues);
   const body: Fields = { organization: DEFAULT_ORGANIZATION, ...(request.body as Fields) };

@@ -9,6 +9,7 @@ import type { EmbedSessionRecord } from "./store.js";
 import { createEmulatorServer } from "./server.js";
 import type { Exchange } from "./server.js";
 import { createFaults } from "./faults.js";
+import { ducklingsIssue } from "./active-ducklings.js";
 import { enums } from "../rules.js";
 import type { FaultOptions } from "./faults.js";
 import { createRateLimiter } from "./rate-limit.js";
@@ -99,13 +100,11 @@ export interface Emulator {
  */
 const defaultDuckling = (): ActiveDuckling => ({ id: "rw", type: enums.token_type.read_write, status: "active" });
 
-/** A copy of a Duckling given to `activate`, refused at once if the answers built from it would break the spec. */
-function checkedDuckling(duckling: ActiveDuckling): ActiveDuckling {
-  const { id, type, status } = (duckling ?? {}) as Partial<ActiveDuckling>;
-  if (typeof id !== "string" || typeof type !== "string" || typeof status !== "string") {
-    throw new TypeError("activate: each Duckling needs a string id, type and status");
-  }
-  return { id, type, status };
+/** A copy of the Ducklings given to `activate`, refused at once if the answers built from them would break the spec. */
+function checkedDucklings(ducklings: readonly ActiveDuckling[]): ActiveDuckling[] {
+  const issue = ducklingsIssue(ducklings, "ducklings");
+  if (issue) throw new TypeError(`activate: ${issue.path} ${issue.message}`);
+  return ducklings.map(({ id, type, status }) => ({ id, type, status }));
 }
 
 /**
@@ -137,7 +136,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const activate = (username: string, ducklings = [defaultDuckling()], { organization = "acme" }: UserLocator = {}) => {
     const user = store.user(organization, username);
     if (!user) throw new Error(`activate: no user "${username}" in organization "${organization}"`);
-    user.running = ducklings.map(checkedDuckling);
+    user.running = checkedDucklings(ducklings);
   };
   const adminToken = addUser({ username: "alice", role: "admin" }).token;
   const memberToken = addUser({ username: "bob", role: "member" }).token;

@@ -193,7 +193,9 @@ async function handle(store: Store, request: IncomingMessage, options: ServerOpt
   // The control API is the emulator's own, not the API's: no fault is injected into it.
   if (options.control && target.startsWith(CONTROL_PREFIX)) {
     const read = { action: target.slice(CONTROL_PREFIX.length), method: request.method ?? "", bearer: bearer(request) };
-    return { reply: controlReply(options.control, { ...read, body: parseJson(await readBody(request)) }) };
+    const bytes = await readBody(request);
+    const sent = { contentType: request.headers["content-type"], hasBody: bytes.length > 0, body: parseJson(bytes) };
+    return { reply: controlReply(options.control, { ...read, ...sent }) };
   }
   // Faults come first, before routing and authentication: a rate limiter or a gateway in front of the API
   // answers without reading the request, so a faulted request can never change state.

@@ -1,6 +1,7 @@
 // The one path every resource call takes: validate against the spec's rules and the scope table, send
 // through openapi-fetch, map a failure to a typed error, and check the answer's shape.
 import { operations } from "../rules.js";
+import { NOT_THE_API } from "../hints.js";
 import type { OperationId } from "../rules.js";
 import { ResponseShapeError, TokenScopeError, ValidationError, errorFromResponse } from "../errors.js";
 import type { ApiError, ErrorContext } from "../errors.js";
@@ -128,6 +129,7 @@ export async function send<T>(
     throw new ResponseShapeError(
       [{ path: "response", message: parsed.empty ? "is empty" : "is not JSON" }],
       `The API answered ${response.status} with ${parsed.empty ? "an empty body" : "a body that is not JSON"}`,
+      parsed.empty ? undefined : NOT_THE_API,
     );
   }
   const issues = checkValue(rule.response, parsed.value, "response", { unknownProperties: "allow" });
