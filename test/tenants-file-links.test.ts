@@ -6,18 +6,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTenants, fileSecretStore, SecretStoreError } from "../src/tenants/index.js";
-import type { StoredSecret, TenantSpec } from "../src/tenants/index.js";
-import { startWorld } from "./helpers/tenants-world.js";
+import type { TenantSpec } from "../src/tenants/index.js";
+import { startWorld, STORED_SECRET } from "./helpers/tenants-world.js";
 import type { World } from "./helpers/tenants-world.js";
 
-const secret: StoredSecret = {
-  id: "id-1",
-  name: "app",
-  token: "secret-value",
-  token_type: "read_write",
-  expire_at: null,
-  created_ts: "2026-01-01T00:00:00Z",
-};
+const secret = STORED_SECRET;
 
 let base: string;
 let world: World | undefined;
