@@ -2,7 +2,8 @@
 // folder, naming its holder (pid, host, time). A lock whose holder is provably gone is taken over.
 import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
-import { link, open, readFile, rename, unlink, writeFile } from "node:fs/promises";
+import { link, open, readdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
 import { hostname } from "node:os";
 import type { ReleaseLock } from "./lock.js";
 
@@ -118,6 +119,17 @@ async function takeOver(path: string, judged: string): Promise<boolean> {
   return text === judged;
 }
 
+/**
+ * Deletes what killed runs left beside the lock at `path` (a half-made or moved-aside lock file). Called by the
+ * holder only: another run's lock file in the making fails to link, and that run waits as it would anyway.
+ */
+async function clearLeftovers(path: string): Promise<void> {
+  const folder = dirname(path);
+  const leftover = `${basename(path)}.`;
+  const names = await readdir(folder).catch(() => [] as string[]);
+  for (const name of names) if (name.startsWith(leftover)) await unlink(join(folder, name)).catch(() => undefined);
+}
+
 /** Takes the lock at `path` (in a tenant folder that exists), or resolves undefined while a live run holds it. */
 export async function tryFileLock(path: string): Promise<ReleaseLock | undefined> {
   const holder: LockHolder = {
@@ -130,6 +142,7 @@ export async function tryFileLock(path: string): Promise<ReleaseLock | undefined
   for (let attempt = 0; attempt < 3; attempt++) {
     if (await createWhole(path, text)) {
       heldHere.add(holder.nonce);
+      await clearLeftovers(path);
       return async () => {
         heldHere.delete(holder.nonce);
         const current = await holderAt(path);
