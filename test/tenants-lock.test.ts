@@ -98,6 +98,26 @@ describe("two overlapping applies of one tenant", () => {
   });
 });
 
+describe("a store whose lock misbehaves", () => {
+  it("fails the tenant when the lock answers neither a function nor undefined, and ignores a release that throws", async () => {
+    const inner = memorySecretStore();
+    const lying: SecretStore = { ...inner, lock: async () => 42 as unknown as undefined };
+    const throwing: SecretStore = {
+      ...inner,
+      lock: async () => () => {
+        throw new Error("cannot let go");
+      },
+    };
+    world = await startWorld({ store: inner });
+    const lied = await createTenants(world.md, { secrets: lying, now: world.now }).apply(specs);
+    expect(lied.tenants[0]).toMatchObject({ outcome: "failed", changes: [] });
+    expect(lied.tenants[0]!.error).toMatch(/neither a function that releases it nor undefined/);
+    const done = await createTenants(world.md, { secrets: throwing, now: world.now }).apply(specs);
+    expect(done.tenants[0]!.outcome).toBe("created");
+    expect(await invariantProblems(world, specs)).toEqual([]);
+  });
+});
+
 describe("the file store's lock", () => {
   const holder = (pid: number, host = hostname(), time = new Date().toISOString()) =>
     JSON.stringify({ pid, host, time, nonce: "n" });

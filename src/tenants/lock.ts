@@ -61,8 +61,11 @@ export async function acquireLock(
   const deadline = performance.now() + waitMs;
   for (let attempt = 0; ; attempt++) {
     if (signal?.aborted) throw signal.reason;
-    const release = await tryLock(serviceAccount);
-    if (release) return release;
+    const release: unknown = await tryLock(serviceAccount);
+    if (typeof release === "function") return release as ReleaseLock;
+    if (release !== undefined) {
+      throw new TypeError("the secret store's lock resolved to neither a function that releases it nor undefined");
+    }
     onWait();
     const left = deadline - performance.now();
     if (left <= 0) {

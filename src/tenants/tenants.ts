@@ -296,7 +296,9 @@ export function createTenants(md: MotherDuckClient, options: TenantsOptions): Te
       return await work(waited);
     } finally {
       // A lock that cannot be let go is taken over once its holder is gone; the tenant's result stands.
-      await release().catch(() => undefined);
+      await Promise.resolve()
+        .then(release)
+        .catch(() => undefined);
     }
   }
 
