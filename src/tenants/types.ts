@@ -144,8 +144,8 @@ export interface SecretStore {
    * done, so that two overlapping runs (a nightly job and a signup, two processes on one folder) never undo
    * each other. Resolves at once: to a function that releases the lock, or to `undefined` while another run
    * holds it (the batch then tries again for a bounded time, and fails that tenant if it stays held). A lock
-   * must outlive no crashed run for long: take over one whose holder is provably gone. Without it, the lock is
-   * per store object, in this process only.
+   * left by a crashed run should be taken over once its holder is provably gone. Without this method, the lock
+   * is per store object, in this process only.
    */
   lock?(serviceAccount: string): Promise<(() => Promise<void>) | undefined>;
 }
