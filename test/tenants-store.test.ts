@@ -7,17 +7,10 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MotherDuckError } from "../src/index.js";
 import { createTenants, fileSecretStore, memorySecretStore, SecretStoreError } from "../src/tenants/index.js";
-import type { SecretStore, StoredSecret } from "../src/tenants/index.js";
-import { invariantProblems, startWorld } from "./helpers/tenants-world.js";
+import type { SecretStore } from "../src/tenants/index.js";
+import { invariantProblems, startWorld, STORED_SECRET } from "./helpers/tenants-world.js";
 
-const secret: StoredSecret = {
-  id: "id-1",
-  name: "app",
-  token: "secret-value",
-  token_type: "read_write",
-  expire_at: null,
-  created_ts: "2026-01-01T00:00:00Z",
-};
+const secret = STORED_SECRET;
 
 let dir: string;
 beforeEach(async () => {

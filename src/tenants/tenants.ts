@@ -5,6 +5,8 @@ import type { MotherDuckClient, Token, User } from "../index.js";
 import { mergeDucklingConfig } from "../resources/duckling-config.js";
 import { checkWholeNumber } from "../options.js";
 import { secretKey, tenantPrefix, tokenNameOf } from "./keys.js";
+import { acquireLock, lockOf } from "./lock.js";
+import type { ReleaseLock } from "./lock.js";
 import { createPacer } from "./pacer.js";
 import { SecretStoreError } from "./store-error.js";
 import { storedSecretProblem } from "./stored-secret.js";
@@ -27,6 +29,8 @@ import { validateAccounts, validateSpecs } from "./validate.js";
 
 const DEFAULT_CONCURRENCY = 8;
 const MAX_CONCURRENCY = 256;
+const DEFAULT_LOCK_WAIT_MS = 60_000;
+const MAX_LOCK_WAIT_MS = 3_600_000;
 
 // The method of each call, for the pacer's retry rules (creates are POSTs, the default).
 const [GET, PUT, DELETE] = ["GET", "PUT", "DELETE"];
@@ -35,6 +39,9 @@ const accountsOf = (specs: readonly TenantSpec[]) => specs.map((spec) => spec.se
 
 /** A tenant failed for a reason of its own: reported, never thrown out of the batch. */
 class TenantFailure extends Error {}
+
+/** Marks the step under way as done, once what it changes has happened (even if the step fails after). */
+type MarkMade = () => void;
 
 function readBatchOptions(options: RemoveOptions | undefined): { concurrency: number; signal?: AbortSignal } {
   const concurrency = options?.concurrency ?? DEFAULT_CONCURRENCY;
@@ -83,6 +90,10 @@ export function createTenants(md: MotherDuckClient, options: TenantsOptions): Te
     throw new ValidationError([{ path: "options.secrets", message: "is required: a SecretStore" }]);
   }
   const now = options.now ?? Date.now;
+  const lockWaitMs = options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS;
+  const lockIssues = checkWholeNumber(lockWaitMs, "options.lockWaitMs", 0, MAX_LOCK_WAIT_MS);
+  if (lockIssues.length) throw new ValidationError(lockIssues);
+  const tryLock = lockOf(secrets);
 
   /**
    * Which of `usernames` exist, and whether each is a service account: one paged scan of the organization's
@@ -157,7 +168,7 @@ export function createTenants(md: MotherDuckClient, options: TenantsOptions): Te
   }
 
   /** Mint, then store, then revoke the older ones; when storing fails, the new token is revoked instead. */
-  async function mint(pacer: Pacer, step: Step & { token: string }): Promise<string | undefined> {
+  async function mint(pacer: Pacer, step: Step & { token: string }, made: MarkMade): Promise<string | undefined> {
     const { serviceAccount, token: name } = step;
     const created: Token = await pacer.run((o) => md.tokens.create(serviceAccount, step.mint!, o));
     const secret: StoredSecret = {
@@ -184,6 +195,7 @@ export function createTenants(md: MotherDuckClient, options: TenantsOptions): Te
         `storing the secret of token "${name}" failed (${why}); ${revoked}, and the old one keeps working`,
       );
     }
+    made();
     for (const id of step.revokeIds ?? []) await revoke(pacer, serviceAccount, id);
     const wanted = step.mint!.description;
     if (wanted !== undefined && created.description !== wanted) {
@@ -196,7 +208,7 @@ export function createTenants(md: MotherDuckClient, options: TenantsOptions): Te
   }
 
   /** Carries out one step; returns a reason the tenant fails after it, if any. */
-  async function carryOut(pacer: Pacer, step: Step): Promise<string | undefined> {
+  async function carryOut(pacer: Pacer, step: Step, made: MarkMade): Promise<string | undefined> {
     const { serviceAccount } = step;
     switch (step.kind) {
       case "create-service-account":
@@ -212,9 +224,12 @@ export function createTenants(md: MotherDuckClient, options: TenantsOptions): Te
         return undefined;
       case "mint-token":
       case "replace-token":
-        return mint(pacer, step as Step & { token: string });
+        return mint(pacer, step as Step & { token: string }, made);
       case "revoke-token":
-        for (const id of step.revokeIds ?? []) await revoke(pacer, serviceAccount, id);
+        for (const id of step.revokeIds ?? []) {
+          await revoke(pacer, serviceAccount, id);
+          made();
+        }
         if (step.forgetSecret) await secrets!.delete(secretKey(serviceAccount, step.token!));
         return undefined;
       case "delete-service-account":
@@ -234,9 +249,15 @@ export function createTenants(md: MotherDuckClient, options: TenantsOptions): Te
     const done: Change[] = [];
     let error: string | undefined;
     for (const step of planned.steps) {
+      let marked = false;
+      // A step that fails after its change happened (a revoke, then the store's delete) still reports it.
+      const made = () => {
+        if (!marked) done.push(publicChange(step));
+        marked = true;
+      };
       try {
-        const problem = await carryOut(pacer, step);
-        done.push(publicChange(step));
+        const problem = await carryOut(pacer, step, made);
+        made();
         if (problem !== undefined) error = error === undefined ? problem : `${error}; ${problem}`;
       } catch (failure) {
         throwIfBatchAborted(pacer);
@@ -251,6 +272,34 @@ export function createTenants(md: MotherDuckClient, options: TenantsOptions): Te
     const pacer = createPacer(concurrency, signal);
     aborts.set(pacer, signal);
     return { concurrency, signal, pacer, onProgress: options?.onProgress };
+  }
+
+  /**
+   * Runs `work` holding the tenant's lock, from observing it to its last change; a lock another run keeps
+   * for the whole wait fails this tenant alone. `work` learns whether it had to wait: what the batch saw of
+   * the tenant before may have changed meanwhile.
+   */
+  async function locked(
+    pacer: Pacer,
+    serviceAccount: string,
+    work: (waited: boolean) => Promise<TenantResult>,
+  ): Promise<TenantResult> {
+    let release: ReleaseLock;
+    let waited = false;
+    try {
+      release = await acquireLock(tryLock, serviceAccount, lockWaitMs, aborts.get(pacer), () => (waited = true));
+    } catch (error) {
+      throwIfBatchAborted(pacer);
+      return { serviceAccount, outcome: "failed", changes: [], error: describeFailure(error) };
+    }
+    try {
+      return await work(waited);
+    } finally {
+      // A lock that cannot be let go is taken over once its holder is gone; the tenant's result stands.
+      await Promise.resolve()
+        .then(release)
+        .catch(() => undefined);
+    }
   }
 
   /** Runs each tenant, reports progress as each finishes, and keeps the report in the order given. */
@@ -275,6 +324,37 @@ export function createTenants(md: MotherDuckClient, options: TenantsOptions): Te
     return { tenants: results, failed: results.filter((result) => result.outcome === "failed").length };
   }
 
+  /** Deletes one service account, then its stored secrets; reports the deletion even when forgetting fails. */
+  async function removeOne(
+    pacer: Pacer,
+    accounts: Map<string, boolean>,
+    serviceAccount: string,
+  ): Promise<TenantResult> {
+    const change: Change = { kind: "delete-service-account", serviceAccount, reason: "removed" };
+    const isServiceAccount = accounts.get(serviceAccount);
+    if (isServiceAccount === false) {
+      const error = `"${serviceAccount}" is a person's username, not a service account: it is not deleted`;
+      return { serviceAccount, outcome: "failed", changes: [], error };
+    }
+    let deleted = false;
+    try {
+      if (isServiceAccount) {
+        try {
+          await pacer.run((o) => md.users.delete(serviceAccount, o), DELETE);
+          deleted = true;
+        } catch (error) {
+          if (!(error instanceof NotFoundError)) throw error;
+        }
+      }
+      // The account first, then its secrets: a crash between leaves secrets a re-run forgets.
+      for (const key of await secrets!.keys(tenantPrefix(serviceAccount))) await secrets!.delete(key);
+      return { serviceAccount, outcome: deleted ? "removed" : "unchanged", changes: deleted ? [change] : [] };
+    } catch (error) {
+      throwIfBatchAborted(pacer);
+      return { serviceAccount, outcome: "failed", changes: deleted ? [change] : [], error: describeFailure(error) };
+    }
+  }
+
   return {
     async plan(given, planOptions) {
       const specs = validateSpecs(given);
@@ -291,8 +371,15 @@ export function createTenants(md: MotherDuckClient, options: TenantsOptions): Te
       const specs = validateSpecs(given);
       const { pacer, concurrency, onProgress } = batch(applyOptions);
       const accounts = await scanAccounts(pacer, accountsOf(specs));
-      return runBatch(specs, concurrency, onProgress, async (spec) =>
-        applyOne(pacer, await planOne(spec, accounts, pacer)),
+      return runBatch(specs, concurrency, onProgress, (spec) =>
+        locked(pacer, spec.serviceAccount, async (waited) => {
+          // Another run converged it meanwhile: whether the account exists is asked again, not assumed.
+          const seen =
+            waited && !accounts.has(spec.serviceAccount)
+              ? await scanAccounts(pacer, [spec.serviceAccount]).catch(() => accounts)
+              : accounts;
+          return applyOne(pacer, await planOne(spec, seen, pacer));
+        }),
       );
     },
 
@@ -300,32 +387,9 @@ export function createTenants(md: MotherDuckClient, options: TenantsOptions): Te
       const serviceAccounts = validateAccounts(given);
       const { pacer, concurrency, onProgress } = batch(removeOptions);
       const accounts = await scanAccounts(pacer, serviceAccounts);
-      return runBatch(serviceAccounts, concurrency, onProgress, async (serviceAccount) => {
-        const change: Change = { kind: "delete-service-account", serviceAccount, reason: "removed" };
-        const isServiceAccount = accounts.get(serviceAccount);
-        if (isServiceAccount === false) {
-          const error = `"${serviceAccount}" is a person's username, not a service account: it is not deleted`;
-          return { serviceAccount, outcome: "failed", changes: [], error };
-        }
-        try {
-          let outcome: TenantResult["outcome"] = "removed";
-          if (isServiceAccount === undefined) outcome = "unchanged";
-          else {
-            try {
-              await pacer.run((o) => md.users.delete(serviceAccount, o), DELETE);
-            } catch (error) {
-              if (!(error instanceof NotFoundError)) throw error;
-              outcome = "unchanged";
-            }
-          }
-          // The account first, then its secrets: a crash between leaves secrets a re-run forgets.
-          for (const key of await secrets.keys(tenantPrefix(serviceAccount))) await secrets.delete(key);
-          return { serviceAccount, outcome, changes: outcome === "removed" ? [change] : [] };
-        } catch (error) {
-          throwIfBatchAborted(pacer);
-          return { serviceAccount, outcome: "failed", changes: [], error: describeFailure(error) };
-        }
-      });
+      return runBatch(serviceAccounts, concurrency, onProgress, (serviceAccount) =>
+        locked(pacer, serviceAccount, () => removeOne(pacer, accounts, serviceAccount)),
+      );
     },
 
     async secret(serviceAccount, tokenName) {

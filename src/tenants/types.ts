@@ -139,6 +139,15 @@ export interface SecretStore {
   delete(key: string): Promise<void>;
   /** Every key that starts with `prefix`. */
   keys(prefix: string): Promise<string[]>;
+  /**
+   * Optional: takes the lock of one tenant, held by `apply` and `remove` from observing it until its changes are
+   * done, so that two overlapping runs (a nightly job and a signup, two processes on one folder) never undo
+   * each other. Resolves at once: to a function that releases the lock, or to `undefined` while another run
+   * holds it (the batch then tries again for a bounded time, and fails that tenant if it stays held). A lock
+   * left by a crashed run should be taken over once its holder is provably gone. Without this method, the lock
+   * is per store object, in this process only.
+   */
+  lock?(serviceAccount: string): Promise<(() => Promise<void>) | undefined>;
 }
 
 /** Options of `createTenants`. */
@@ -147,6 +156,11 @@ export interface TenantsOptions {
   secrets: SecretStore;
   /** The clock, in milliseconds since the epoch, for deciding renewals. Default `Date.now`. For tests. */
   now?: () => number;
+  /**
+   * How long, in milliseconds, a tenant waits while another run holds its lock before it fails with an error
+   * saying so (a re-run converges it). Default 60 000.
+   */
+  lockWaitMs?: number;
 }
 
 /** The tenants of an organization, declared and converged. */

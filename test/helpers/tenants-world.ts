@@ -5,9 +5,19 @@ import type { MotherDuckClient } from "../../src/index.js";
 import { startEmulator } from "../../src/emulator/index.js";
 import type { Emulator, EmulatorOptions, Exchange } from "../../src/emulator/index.js";
 import { memorySecretStore } from "../../src/tenants/index.js";
-import type { SecretStore, TenantSpec } from "../../src/tenants/index.js";
+import type { SecretStore, StoredSecret, TenantSpec } from "../../src/tenants/index.js";
 import { isLive } from "../../src/tenants/plan.js";
 import { exchangeViolations } from "./emulator.js";
+
+/** A stored secret as a store keeps it, for tests of the stores themselves. */
+export const STORED_SECRET: StoredSecret = {
+  id: "id-1",
+  name: "app",
+  token: "secret-value",
+  token_type: "read_write",
+  expire_at: null,
+  created_ts: "2026-01-01T00:00:00Z",
+};
 
 export interface World {
   emulator: Emulator;
