@@ -73,12 +73,8 @@ export function guardScope(context: ResourceContext, operationId: OperationId, t
   if (!context.identity) return;
   const decision = decideScope(actionOf[operationId], scopeFactsFromIdentity(context.identity, target));
   if (decision.outcome !== "deny") return;
-  // The table speaks with full knowledge; the client knows only the list it was given and what it created.
-  const reason =
-    decision.rule === "S3"
-      ? `"${target}" is not you and not in identity.serviceAccounts (the service accounts this client was told of ` +
-        `or created), and the API never creates tokens for another member`
-      : decision.reason;
+  // The table speaks with full knowledge; the client knows only the accounts it was told of or created.
+  const reason = decision.rule === "S3" ? `${decision.reason} (not in identity.serviceAccounts)` : decision.reason;
   throw new TokenScopeError(decision.rule, reason);
 }
 
