@@ -95,21 +95,18 @@ export function isLoopbackHost(hostname: string): boolean {
 export function checkBaseUrl(value: string, path = "baseUrl"): Issue[] {
   const issue = (message: string): Issue[] => [{ path, message }];
   if (/[\s\x00-\x1f\x7f-\x9f]/.test(value)) return issue("must not contain white space or control characters");
-  if (!/^https?:\/\/[^/?#\\]/i.test(value)) {
-    return issue("must be an absolute http or https URL with a host, such as https://api.motherduck.com");
-  }
-  let url: URL;
+  // WHATWG URL finds credentials only before an "@", so refusing the character refuses them all.
+  if (/[@?#]/.test(value)) return issue("must not contain credentials, a query or a fragment (@, ? or #)");
+  let url: URL | undefined;
   try {
-    url = new URL(value);
+    url = /^https?:\/\/[^/\\]/i.test(value) ? new URL(value) : undefined;
   } catch {
-    return issue("must be an absolute http or https URL");
+    // Unparsable: refused below with the same words as a relative URL.
   }
+  if (!url) return issue("must be an absolute http or https URL with a host, such as https://api.motherduck.com");
   if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
     return issue("must use https: plain http would send the token in clear text (http is allowed only for loopback)");
   }
-  if (url.username || url.password || value.includes("@")) return issue("must not contain credentials");
-  if (value.includes("?")) return issue("must not contain a query");
-  if (value.includes("#")) return issue("must not contain a fragment");
   return [];
 }
 
