@@ -114,10 +114,7 @@ export async function send<T>(
   if (!("response" in rule)) return undefined as T;
   const parsed = parseJson(takeBufferedText(response));
   if (!parsed.ok) {
-    throw new ResponseShapeError(
-      [{ path: "response", message: parsed.empty ? "is empty" : "is not JSON" }],
-      `The API answered ${response.status} with ${parsed.empty ? "an empty body" : "a body that is not JSON"}`,
-    );
+    throw new ResponseShapeError([{ path: "response", message: parsed.empty ? "is empty" : "is not JSON" }]);
   }
   const issues = checkValue(rule.response, parsed.value, "response", { unknownProperties: "allow" });
   if (issues.length) throw new ResponseShapeError(issues.map((i) => ({ ...i, message: context.redact(i.message) })));

@@ -121,10 +121,9 @@ export function createTransport(config: TransportConfig) {
         return {
           failure: "reset",
           retryable: false,
-          error: new ResponseShapeError(
-            [{ path: "response", message: `is larger than ${SUCCESS_BODY_LIMIT} bytes` }],
-            `The API's answer is larger than ${SUCCESS_BODY_LIMIT} bytes; it was not read`,
-          ),
+          error: new ResponseShapeError([
+            { path: "response", message: `is larger than ${SUCCESS_BODY_LIMIT} bytes, so it was not read` },
+          ]),
         };
       }
       if (response.ok && request.buffered) return { response, truncated, text: decodeBody(bytes) };
