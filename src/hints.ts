@@ -7,15 +7,13 @@ export interface HintQuery {
 }
 
 const CREATE_TOKEN_FORBIDDEN =
-  "MotherDuck creates a token only for your own user (S1) or for a service account of your organization, " +
-  "and a service account's token needs an Admin read/write token (S2). It never creates a token for another " +
-  "member who is not a service account (S3). Check that the username is exactly the service account's, and " +
-  "that you authenticate with an Admin read/write token.";
+  "MotherDuck creates a token only for your own user (S1), or with an Admin read/write token for a service " +
+  "account of your organization (S2); never for another member (S3). Check that the username is exactly the " +
+  "service account's.";
 
 const ADMIN_CALL_FORBIDDEN =
-  "This is an admin call: acting on another user, on users or on organization settings needs an Admin " +
-  "read/write token (S2), and a read-scaling token never makes admin calls, not even for its own user (S4). " +
-  "Authenticate with an Admin read/write token.";
+  "This is an admin call: it needs an Admin read/write token (S2), and a read-scaling token never makes one, " +
+  "not even for its own user (S4).";
 
 export function hintFor({ operationId, status, code }: HintQuery): string | undefined {
   if (status === 401) {
