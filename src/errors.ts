@@ -206,14 +206,9 @@ export class TokenRotationError extends MotherDuckError {
   }) {
     const reason = fields.cause instanceof Error ? fields.cause.message : String(fields.cause);
     const stage = fields.stage ?? "revoke";
-    const what =
-      stage === "revoke"
-        ? "revoking the old token failed, so it is still live"
-        : "beforeRevoke failed, so the old token was not revoked and is still live";
     super(
-      `Rotation of token ${fields.oldTokenId} of "${fields.username}" created token ${fields.newToken.id}, ` +
-        `but ${what}: ${reason}. ` +
-        `The new token is on this error's newToken; revoke the token you do not keep with tokens.delete().`,
+      `Rotation of token ${fields.oldTokenId} of "${fields.username}" created token ${fields.newToken.id} ` +
+        `(on this error's newToken), but ${stage} failed, so the old token is still live: ${reason}`,
       { cause: fields.cause },
     );
     this.stage = stage;

@@ -101,8 +101,8 @@ export function createTokensResource(context: ResourceContext): TokensResource {
     }
     if (isReadyForReadScaling(tokens, enums.token_type.read_write)) return;
     context.logger.warn(
-      `"${username}" holds no read/write token, so a read-scaling token made for it will not work yet (rule S5). ` +
-        `Create a read/write token for "${username}" and connect with it once; its read-scaling tokens work from then on.`,
+      `"${username}" holds no read/write token, so its read-scaling tokens will not work yet (rule S5): ` +
+        `create a read/write token for it and connect with it once.`,
       { username, rule: "S5" },
     );
   }
