@@ -29,7 +29,9 @@ export class ValidationError extends MotherDuckError {
   static {
     named(this, "ValidationError");
   }
-  readonly issues: Issue[];
+  // Fields every constructor assigns are declared only: a class field would ship as one more line of code
+  // per field, and the assignments already give them their order.
+  declare readonly issues: Issue[];
   constructor(issues: Issue[], message = `Invalid request: ${issues.map((i) => `${i.path} ${i.message}`).join("; ")}`) {
     super(message);
     this.issues = issues;
@@ -42,7 +44,7 @@ export class TokenScopeError extends ValidationError {
     named(this, "TokenScopeError");
   }
   /** The id of the rule that refused the call, from the README's scope table: "S2", "S3", … */
-  readonly rule: ScopeRule;
+  declare readonly rule: ScopeRule;
   constructor(rule: ScopeRule, reason: string, path = "username") {
     super([{ path, message: reason }], `Refused by token-scope rule ${rule}: ${reason}`);
     this.rule = rule;
@@ -73,12 +75,12 @@ export class ApiError extends MotherDuckError {
   static {
     named(this, "ApiError");
   }
-  readonly status: number;
-  readonly code: string | undefined;
-  readonly issues: ApiErrorFields["issues"];
-  readonly requestId: string | undefined;
-  readonly hint: string | undefined;
-  readonly attempts: number;
+  declare readonly status: number;
+  declare readonly code: string | undefined;
+  declare readonly issues: ApiErrorFields["issues"];
+  declare readonly requestId: string | undefined;
+  declare readonly hint: string | undefined;
+  declare readonly attempts: number;
   constructor(fields: ApiErrorFields) {
     super(fields.hint ? `${fields.message}${HINT_SEPARATOR}${fields.hint}` : fields.message);
     this.status = fields.status;
@@ -158,7 +160,7 @@ export class TimeoutError extends MotherDuckError {
   static {
     named(this, "TimeoutError");
   }
-  readonly timeoutMs: number;
+  declare readonly timeoutMs: number;
   /** How many attempts were made in all. */
   attempts = 1;
   constructor(timeoutMs: number) {
@@ -172,7 +174,7 @@ export class ResponseShapeError extends MotherDuckError {
   static {
     named(this, "ResponseShapeError");
   }
-  readonly issues: Issue[];
+  declare readonly issues: Issue[];
   constructor(
     issues: Issue[],
     message = `The API's answer does not match the spec: ${issues.map((i) => `${i.path} ${i.message}`).join("; ")}`,
@@ -191,12 +193,12 @@ export class TokenRotationError extends MotherDuckError {
   static {
     named(this, "TokenRotationError");
   }
-  readonly username: string;
-  readonly oldTokenId: string;
-  readonly newTokenId: string;
+  declare readonly username: string;
+  declare readonly oldTokenId: string;
+  declare readonly newTokenId: string;
   readonly #newToken: Token;
   /** What failed: the revoke of the old token, or the caller's `beforeRevoke` step before it. */
-  readonly stage: "revoke" | "beforeRevoke";
+  declare readonly stage: "revoke" | "beforeRevoke";
   constructor(fields: {
     username: string;
     oldTokenId: string;
@@ -211,10 +213,10 @@ export class TokenRotationError extends MotherDuckError {
         `(on this error's newToken), but ${stage} failed, so the old token is still live: ${reason}`,
       { cause: fields.cause },
     );
-    this.stage = stage;
     this.username = fields.username;
     this.oldTokenId = fields.oldTokenId;
     this.newTokenId = fields.newToken.id;
+    this.stage = stage;
     this.#newToken = fields.newToken;
   }
   /** The token the rotation created, secret included. */
