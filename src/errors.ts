@@ -1,7 +1,6 @@
 // The error hierarchy, and the one place that turns an HTTP answer into an error.
 import type { Issue } from "./validation/schema.js";
 import type { ScopeRule } from "./scope.js";
-import { redactDeep } from "./redact.js";
 import type { Redactor } from "./redact.js";
 import type { Token } from "./types.js";
 import { hintFor } from "./hints.js";
@@ -281,11 +280,11 @@ function readableText(response: ErrorResponse, redact: Redactor): string {
   return serverText(text.replace(/\s+/g, " "), redact, SNIPPET_LENGTH);
 }
 
-function optionalRedacted(value: string | null, redact: Redactor): string | undefined {
-  return value === null ? undefined : redact(value);
-}
-
-/** Builds the error for a non-2xx answer. The status picks the class; the body fills it in. */
+/**
+ * Builds the error for a non-2xx answer. The status picks the class; the body fills it in. Server text is
+ * scrubbed here only where it is cut, so that no secret is cut in half: the whole error, its issues and
+ * request id included, passes the redactor on its way to the caller (withScrubbedErrors).
+ */
 export function errorFromResponse(response: ErrorResponse, context: ErrorContext): ApiError {
   const { redact } = context;
   const json = response.truncated
@@ -298,11 +297,8 @@ export function errorFromResponse(response: ErrorResponse, context: ErrorContext
   const code = typeof body?.code === "string" ? serverText(body.code, redact, CODE_LENGTH) : undefined;
   const serverMessage = typeof body?.message === "string" ? body.message : undefined;
   const issues = Array.isArray(body?.issues)
-    ? redactDeep(
-        body.issues.filter(
-          (i): i is { message: string } => typeof i === "object" && i !== null && typeof i.message === "string",
-        ),
-        redact,
+    ? body.issues.filter(
+        (i): i is { message: string } => typeof i === "object" && i !== null && typeof i.message === "string",
       )
     : [];
   const detail = response.truncated
@@ -318,9 +314,9 @@ export function errorFromResponse(response: ErrorResponse, context: ErrorContext
   return new ErrorClass({
     status: response.status,
     code,
-    message: redact(`${response.status}${code ? ` ${code}` : ""}: ${detail}${issueText}${attempts}`),
+    message: `${response.status}${code ? ` ${code}` : ""}: ${detail}${issueText}${attempts}`,
     issues,
-    requestId: optionalRedacted(response.headers.get("x-request-id"), redact),
+    requestId: response.headers.get("x-request-id") ?? undefined,
     // A body cut at the limit was not read, so its code is unknown: no guess about the route then.
     hint: response.truncated ? undefined : hintFor({ operationId: context.operationId, status: response.status, code }),
     attempts: response.attempts,

@@ -117,7 +117,8 @@ export async function send<T>(
     throw new ResponseShapeError([{ path: "response", message: parsed.empty ? "is empty" : "is not JSON" }]);
   }
   const issues = checkValue(rule.response, parsed.value, "response", { unknownProperties: "allow" });
-  if (issues.length) throw new ResponseShapeError(issues.map((i) => ({ ...i, message: context.redact(i.message) })));
+  // Scrubbed, like every error of a call, by withScrubbedErrors on its way to the caller.
+  if (issues.length) throw new ResponseShapeError(issues);
   return parsed.value as T;
 }
 
