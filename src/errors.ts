@@ -50,6 +50,11 @@ export class TokenScopeError extends ValidationError {
   }
 }
 
+/** What a message adds when a call took more than one attempt. */
+export function attemptsSuffix(attempts: number): string {
+  return attempts > 1 ? ` (after ${attempts} attempts)` : "";
+}
+
 /** Where an ApiError's message ends and its hint begins: the only line break a message has. */
 export const HINT_SEPARATOR = "\nHint: ";
 
@@ -80,14 +85,10 @@ export class ApiError extends MotherDuckError {
   declare readonly requestId: string | undefined;
   declare readonly hint: string | undefined;
   declare readonly attempts: number;
-  constructor(fields: ApiErrorFields) {
-    super(fields.hint ? `${fields.message}${HINT_SEPARATOR}${fields.hint}` : fields.message);
-    this.status = fields.status;
-    this.code = fields.code;
-    this.issues = fields.issues;
-    this.requestId = fields.requestId;
-    this.hint = fields.hint;
-    this.attempts = fields.attempts;
+  constructor({ message, ...fields }: ApiErrorFields) {
+    super(fields.hint ? `${message}${HINT_SEPARATOR}${fields.hint}` : message);
+    // Every field but the message, in ApiErrorFields' order.
+    Object.assign(this, fields);
   }
 }
 /** 400: the API refused the request as malformed. `issues` says which fields. */
@@ -309,12 +310,11 @@ export function errorFromResponse(response: ErrorResponse, context: ErrorContext
   const issueText = issues.length
     ? ` (${serverText(issues.map((i) => i.message).join("; "), redact, MESSAGE_LENGTH)})`
     : "";
-  const attempts = response.attempts > 1 ? ` (after ${response.attempts} attempts)` : "";
   const ErrorClass = errorClassFor(response.status);
   return new ErrorClass({
     status: response.status,
     code,
-    message: `${response.status}${code ? ` ${code}` : ""}: ${detail}${issueText}${attempts}`,
+    message: `${response.status}${code ? ` ${code}` : ""}: ${detail}${issueText}${attemptsSuffix(response.attempts)}`,
     issues,
     requestId: response.headers.get("x-request-id") ?? undefined,
     // A body cut at the limit was not read, so its code is unknown: no guess about the route then.

@@ -5,7 +5,14 @@ import type { FetchFunction } from "../config.js";
 import type { Logger } from "../logger.js";
 import { scrubbedCause } from "../redact.js";
 import type { Redactor } from "../redact.js";
-import { ConnectionError, MESSAGE_LENGTH, ResponseShapeError, TimeoutError, ValidationError } from "../errors.js";
+import {
+  ConnectionError,
+  MESSAGE_LENGTH,
+  attemptsSuffix,
+  ResponseShapeError,
+  TimeoutError,
+  ValidationError,
+} from "../errors.js";
 import { snippet } from "../printable.js";
 import { sleep, throwIfAborted, untilAborted } from "./abort.js";
 import { PlainRequest } from "./request.js";
@@ -63,10 +70,6 @@ const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
 function isReplayable(body: unknown): boolean {
   return body == null || typeof body === "string" || body instanceof Uint8Array || body instanceof ArrayBuffer;
-}
-
-function attemptsSuffix(attempts: number): string {
-  return attempts > 1 ? ` (after ${attempts} attempts)` : "";
 }
 
 async function toPlainRequest(input: Request | string, init?: RequestInit): Promise<PlainRequest> {
