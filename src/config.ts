@@ -1,5 +1,6 @@
 // Turns createMotherDuckClient's options and the environment into a checked configuration.
-import type { Issue } from "./validation/schema.js";
+import { checkValue } from "./validation/schema.js";
+import type { Issue, SchemaRule } from "./validation/schema.js";
 import type { Identity } from "./scope.js";
 import { ValidationError } from "./errors.js";
 import { consoleLogger, parseLogLevel, readLogger } from "./logger.js";
@@ -63,6 +64,15 @@ const OPTION_NAMES: readonly (keyof ClientOptions)[] = [
   "dangerouslyAllowBrowser",
 ];
 const IDENTITY_FIELDS: readonly (keyof Identity)[] = ["username", "role", "serviceAccounts"];
+/** The identity option's fields, as data for the validator the spec's rules use. */
+const IDENTITY_RULE: SchemaRule = {
+  properties: {
+    username: { type: "string", minLength: 1 },
+    role: { enum: ["admin", "member"] },
+    serviceAccounts: { type: "array", items: { type: "string" } },
+  },
+  required: ["username"],
+};
 
 /** The declared identity, with its service accounts as a set the client adds to as it creates them. */
 export interface KnownIdentity {
@@ -148,23 +158,17 @@ function readIdentity(identity: unknown): { identity: KnownIdentity | undefined;
   }
   const { fields, issues } = readFields(identity, IDENTITY_FIELDS, "identity.");
   issues.push(...unknownKeyIssues(identity, IDENTITY_FIELDS, "identity."));
-  const { username, role, serviceAccounts } = fields;
-  if (typeof username !== "string" || username === "") {
-    issues.push({ path: "identity.username", message: "must be a non-empty string" });
-  }
-  if (role !== undefined && role !== "admin" && role !== "member") {
-    issues.push({ path: "identity.role", message: 'must be "admin" or "member"' });
-  }
-  const accounts =
-    serviceAccounts === undefined
-      ? undefined
-      : Array.isArray(serviceAccounts) && serviceAccounts.every((s) => typeof s === "string")
-        ? new Set<string>(serviceAccounts)
-        : null;
-  if (accounts === null) issues.push({ path: "identity.serviceAccounts", message: "must be an array of usernames" });
+  // The service accounts are read once, into a copy, before they are checked.
+  const serviceAccounts = Array.isArray(fields.serviceAccounts) ? [...fields.serviceAccounts] : fields.serviceAccounts;
+  issues.push(...checkValue(IDENTITY_RULE, { ...fields, serviceAccounts }, "identity", { unknownProperties: "allow" }));
   if (issues.length) return { identity: undefined, issues };
+  const { username, role } = fields as Identity;
   return {
-    identity: { username: username as string, role: role as Identity["role"], serviceAccounts: accounts ?? undefined },
+    identity: {
+      username,
+      role,
+      serviceAccounts: serviceAccounts === undefined ? undefined : new Set(serviceAccounts as string[]),
+    },
     issues,
   };
 }
