@@ -5,7 +5,7 @@ import type { Identity } from "./scope.js";
 import { ValidationError } from "./errors.js";
 import { consoleLogger, parseLogLevel, readLogger } from "./logger.js";
 import type { Logger } from "./logger.js";
-import { checkMaxRetries, checkTimeoutMs, readFields, unknownKeyIssues } from "./options.js";
+import { LIMIT_OPTIONS_RULE, readFields, unknownKeyIssues } from "./options.js";
 import { MIN_SECRET_LENGTH } from "./redact.js";
 import { environmentReader } from "./environment.js";
 import type { Environment, EnvironmentReader } from "./environment.js";
@@ -64,6 +64,10 @@ const OPTION_NAMES: readonly (keyof ClientOptions)[] = [
   "dangerouslyAllowBrowser",
 ];
 const IDENTITY_FIELDS: readonly (keyof Identity)[] = ["username", "role", "serviceAccounts"];
+/** The client's options that plain data rules check: those a call also takes, and dangerouslyAllowBrowser. */
+const CLIENT_OPTIONS_RULE: SchemaRule = {
+  properties: { ...LIMIT_OPTIONS_RULE.properties, dangerouslyAllowBrowser: { type: "boolean" } },
+};
 /** The identity option's fields, as data for the validator the spec's rules use. */
 const IDENTITY_RULE: SchemaRule = {
   properties: {
@@ -210,21 +214,19 @@ export function resolveConfig(options: unknown, environment: Environment): Resol
   const identity = readIdentity(fields.identity);
   const level = fields.logger === undefined ? parseLogLevel(env.read("MOTHERDUCK_REST_LOG")) : "warn";
   const logger = readLogger(fields.logger);
+  // A null is reported once, by nullIssues.
+  const checked = { timeoutMs, maxRetries, dangerouslyAllowBrowser: fields.dangerouslyAllowBrowser ?? undefined };
 
   issues.push(
     ...checkToken(token, env),
     ...(typeof baseUrl === "string" ? checkBaseUrl(baseUrl) : [{ path: "baseUrl", message: "must be a string" }]),
     ...identity.issues,
-    ...checkTimeoutMs(timeoutMs),
-    ...checkMaxRetries(maxRetries),
+    ...checkValue(CLIENT_OPTIONS_RULE, checked, "", { unknownProperties: "allow" }),
     ...(typeof fetchFunction === "function"
       ? []
       : [{ path: "fetch", message: "must be a function (no global fetch found)" }]),
     ...logger.issues,
     ...(typeof level === "object" ? [level] : []),
-    ...(fields.dangerouslyAllowBrowser === undefined || typeof fields.dangerouslyAllowBrowser === "boolean"
-      ? []
-      : [{ path: "dangerouslyAllowBrowser", message: "must be true or false" }]),
   );
   if (issues.length) throw invalid(issues);
 

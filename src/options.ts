@@ -1,6 +1,7 @@
 // Checks shared by the client's options and each call's options: an options object holds only names the
 // library knows (a typo is named, with the nearest right name), and its numbers are in range.
-import type { Issue } from "./validation/schema.js";
+import { checkValue } from "./validation/schema.js";
+import type { Issue, SchemaRule } from "./validation/schema.js";
 import { closest } from "./suggest.js";
 
 // setTimeout fires at once for delays past 2^31 - 1 ms.
@@ -44,19 +45,13 @@ export function unknownKeyIssues(value: object, known: readonly string[], prefix
     });
 }
 
-export function checkWholeNumber(value: unknown, path: string, min: number, max: number): Issue[] {
-  return typeof value === "number" && Number.isInteger(value) && value >= min && value <= max
-    ? []
-    : [{ path, message: `must be a whole number from ${min} to ${max}` }];
-}
-
-export function checkTimeoutMs(value: unknown, path = "timeoutMs"): Issue[] {
-  return value === undefined ? [] : checkWholeNumber(value, path, 1, MAX_TIMEOUT_MS);
-}
-
-export function checkMaxRetries(value: unknown, path = "maxRetries"): Issue[] {
-  return value === undefined ? [] : checkWholeNumber(value, path, 0, MAX_RETRIES_LIMIT);
-}
+/** The options a client and each call take, as data for the validator that checks the spec's rules. */
+export const LIMIT_OPTIONS_RULE: SchemaRule = {
+  properties: {
+    timeoutMs: { type: "integer", minimum: 1, maximum: MAX_TIMEOUT_MS },
+    maxRetries: { type: "integer", minimum: 0, maximum: MAX_RETRIES_LIMIT },
+  },
+};
 
 /**
  * Reads the named fields of an options object, each behind its own guard: a getter that throws becomes
@@ -119,7 +114,6 @@ export function readCallOptions(options: unknown): { options: CallOptions; issue
   if (fields.signal !== undefined && !isAbortSignal(fields.signal)) {
     issues.push({ path: "options.signal", message: "must be an AbortSignal" });
   }
-  issues.push(...checkTimeoutMs(fields.timeoutMs, "options.timeoutMs"));
-  issues.push(...checkMaxRetries(fields.maxRetries, "options.maxRetries"));
+  issues.push(...checkValue(LIMIT_OPTIONS_RULE, fields, "options", { unknownProperties: "allow" }));
   return { options: fields as CallOptions, issues };
 }
