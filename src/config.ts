@@ -66,7 +66,19 @@ const OPTION_NAMES: readonly (keyof ClientOptions)[] = [
 const IDENTITY_FIELDS: readonly (keyof Identity)[] = ["username", "role", "serviceAccounts"];
 /** The client's options that plain data rules check: those a call also takes, and dangerouslyAllowBrowser. */
 const CLIENT_OPTIONS_RULE: SchemaRule = {
-  properties: { ...LIMIT_OPTIONS_RULE.properties, dangerouslyAllowBrowser: { type: "boolean" } },
+  properties: {
+    token: {
+      type: "string",
+      // A JWT is printable ASCII without spaces; anything else would corrupt or split the Authorization header.
+      pattern: "^[\\x21-\\x7e]+$",
+      patternMessage: "must be printable ASCII without white space (check for a stray newline)",
+      // A MotherDuck token is far longer; one this short could not be kept out of messages by value.
+      minLength: MIN_SECRET_LENGTH,
+    },
+    baseUrl: { type: "string" },
+    ...LIMIT_OPTIONS_RULE.properties,
+    dangerouslyAllowBrowser: { type: "boolean" },
+  },
 };
 /** The identity option's fields, as data for the validator the spec's rules use. */
 const IDENTITY_RULE: SchemaRule = {
@@ -142,19 +154,6 @@ export function isMissingTokenIssue(issue: Issue): boolean {
   return issue.path === "token" && issue.message.startsWith(MISSING_TOKEN);
 }
 
-function checkToken(token: unknown, env: EnvironmentReader): Issue[] {
-  if (token === undefined) return [missingTokenIssue(env)];
-  if (typeof token !== "string") return [{ path: "token", message: "must be a string" }];
-  // A JWT is printable ASCII without spaces; anything else would corrupt or split the Authorization header.
-  if (!/^[\x21-\x7e]+$/.test(token)) {
-    return [{ path: "token", message: "must be printable ASCII without white space (check for a stray newline)" }];
-  }
-  // A MotherDuck token is far longer; one this short could not be kept out of messages by value.
-  return token.length < MIN_SECRET_LENGTH
-    ? [{ path: "token", message: `must be at least ${MIN_SECRET_LENGTH} characters long` }]
-    : [];
-}
-
 function readIdentity(identity: unknown): { identity: KnownIdentity | undefined; issues: Issue[] } {
   if (identity === undefined) return { identity: undefined, issues: [] };
   if (typeof identity !== "object" || identity === null) {
@@ -215,13 +214,19 @@ export function resolveConfig(options: unknown, environment: Environment): Resol
   const level = fields.logger === undefined ? parseLogLevel(env.read("MOTHERDUCK_REST_LOG")) : "warn";
   const logger = readLogger(fields.logger);
   // A null is reported once, by nullIssues.
-  const checked = { timeoutMs, maxRetries, dangerouslyAllowBrowser: fields.dangerouslyAllowBrowser ?? undefined };
+  const checked = {
+    token,
+    baseUrl,
+    timeoutMs,
+    maxRetries,
+    dangerouslyAllowBrowser: fields.dangerouslyAllowBrowser ?? undefined,
+  };
 
   issues.push(
-    ...checkToken(token, env),
-    ...(typeof baseUrl === "string" ? checkBaseUrl(baseUrl) : [{ path: "baseUrl", message: "must be a string" }]),
+    ...(token === undefined ? [missingTokenIssue(env)] : []),
     ...identity.issues,
     ...checkValue(CLIENT_OPTIONS_RULE, checked, "", { unknownProperties: "allow" }),
+    ...(typeof baseUrl === "string" ? checkBaseUrl(baseUrl) : []),
     ...(typeof fetchFunction === "function"
       ? []
       : [{ path: "fetch", message: "must be a function (no global fetch found)" }]),
