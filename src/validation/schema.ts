@@ -83,33 +83,26 @@ function utf8Length(text: string): number {
 }
 
 /**
- * Why a value is not plain JSON data, if it is not: a function (a `toJSON` method among them, which would
- * replace the value when it is sent), a symbol, a number JSON cannot hold, or an object that is not a plain
- * object or an array.
+ * Whether a value is plain JSON data: plain objects, arrays, strings, finite numbers, booleans and null (and
+ * undefined, which JSON leaves out). A function is not, a `toJSON` method among them, which would replace the
+ * value when it is sent; nor is a Date, a Map or another class's instance.
  */
-function notJsonData(value: unknown): string | undefined {
-  if (typeof value === "function" || typeof value === "symbol" || typeof value === "bigint") {
-    return `a ${typeof value} is not JSON`;
-  }
-  if (typeof value === "number" && !Number.isFinite(value)) return `${value} is not a JSON number`;
-  if (typeof value !== "object" || value === null) return undefined;
-  if (!Array.isArray(value) && !isPlainObject(value)) return "only plain objects and arrays are JSON";
-  for (const item of Object.values(value)) {
-    const problem = notJsonData(item);
-    if (problem) return problem;
-  }
-  return undefined;
+function isJsonData(value: unknown): boolean {
+  const type = typeof value;
+  if (type === "number") return Number.isFinite(value);
+  if (type !== "object" || value === null) return type === "string" || type === "boolean" || value == null;
+  return (Array.isArray(value) || isPlainObject(value)) && Object.values(value as object).every(isJsonData);
 }
 
 /**
- * The value's compact JSON encoding, or why it has none. Once notJsonData finds nothing, JSON.stringify cannot
- * throw: the value holds only plain objects, arrays and JSON's own primitives, read once into plain data.
+ * The value's compact JSON encoding, or why it has none. Once isJsonData holds, JSON.stringify cannot throw: the
+ * value holds only plain objects, arrays and JSON's own primitives, read once into plain data.
  */
 function compactJson(value: unknown): { text: string } | { problem: string } {
-  const problem = notJsonData(value);
-  if (problem) return { problem: `must be JSON data (${problem})` };
-  const text = JSON.stringify(value);
-  return text === undefined ? { problem: "is not JSON" } : { text };
+  const text = isJsonData(value) ? JSON.stringify(value) : undefined;
+  return text === undefined
+    ? { problem: "must be JSON data: plain objects, arrays, strings, finite numbers, booleans and null" }
+    : { text };
 }
 
 /** "both a and b", "all of a, b and c". */
