@@ -8,15 +8,14 @@ import { closest } from "./suggest.js";
 export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 export const MAX_RETRIES_LIMIT = 10;
 
-// Names other SDKs use for the same thing, which edit distance alone would not find.
+// Names other SDKs use for the same thing, which edit distance alone would not find (it finds `timeout` and
+// `retries`).
 const ALIASES: Record<string, string> = {
   apikey: "token",
   accesstoken: "token",
   authtoken: "token",
   bearertoken: "token",
   auth: "token",
-  timeout: "timeoutMs",
-  retries: "maxRetries",
 };
 
 /** The known name a mistaken one most likely meant, if any is close: ignoring case, `_` and `-`. */
