@@ -168,12 +168,12 @@ describe("query parameters", () => {
       {
         path: "limt",
         message:
-          "is not a query parameter of this call (known: is_service_account, is_deprovisioned, limit, page_token)",
+          "is not a field of this request (known fields: is_service_account, is_deprovisioned, limit, page_token)",
       },
     ]);
     expect(check({ limt: 10 }, "allow")).toEqual([]);
     expect(
       checkRequest(createToken, { path: { username: "svc" }, body: { name: "n" }, query: { x: 1 } }, "reject"),
-    ).toEqual([{ path: "x", message: "is not a query parameter of this call (it takes none)" }]);
+    ).toEqual([{ path: "x", message: "is not a field of this request (known fields: none)" }]);
   });
 });

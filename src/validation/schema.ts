@@ -207,7 +207,7 @@ function collect(rule: SchemaRule, value: unknown, path: string, options: CheckO
         } else if (options.unknownProperties === "reject" || rule.additionalProperties === false) {
           issues.push({
             path: join(path, name),
-            message: `is not a field of this request (known fields: ${Object.keys(properties).join(", ")})`,
+            message: `is not a field of this request (known fields: ${Object.keys(properties).join(", ") || "none"})`,
           });
         }
       }
