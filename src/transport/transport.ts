@@ -151,7 +151,10 @@ export function createTransport(config: TransportConfig) {
     }
   }
 
-  /** A failed attempt as a ConnectionError. Whatever was thrown, nothing here can throw. */
+  /**
+   * A failed attempt as a ConnectionError. Whatever was thrown, nothing here can throw: the URL parsed when
+   * leavesBase checked it.
+   */
   function connectionFailure(url: string, error: unknown): Attempt {
     let kind: FailureKind = "reset";
     let cause: Error;
@@ -169,7 +172,7 @@ export function createTransport(config: TransportConfig) {
     return {
       failure: kind,
       retryable: true,
-      error: new ConnectionError(`Could not reach the MotherDuck API at ${hostOf(url)}: ${reason}`, { cause }),
+      error: new ConnectionError(`Could not reach the MotherDuck API at ${new URL(url).host}: ${reason}`, { cause }),
     };
   }
 
@@ -233,14 +236,6 @@ export function createTransport(config: TransportConfig) {
       throw error;
     }
   };
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return "an unreadable URL";
-  }
 }
 
 /** The system error code or message of a fetch failure; a hostile error's getters cannot make it throw. */
