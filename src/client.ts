@@ -9,7 +9,6 @@ import { ValidationError } from "./errors.js";
 import { safeLogger } from "./logger.js";
 import { createRedactor } from "./redact.js";
 import { PlainRequest } from "./transport/request.js";
-import { fillPath } from "./transport/path.js";
 import { createTransport } from "./transport/transport.js";
 import { scrubError, withScrubbedErrors } from "./resources/scrubbing.js";
 import { createTokensResource } from "./resources/tokens.js";
@@ -105,7 +104,6 @@ export function createMotherDuckClient(options: ClientOptions = {}): MotherDuckC
     baseUrl: config.baseUrl,
     fetch: transport as unknown as (input: Request) => Promise<Response>,
     Request: PlainRequest as unknown as typeof Request,
-    pathSerializer: fillPath,
     // openapi-fetch builds its default query serializer on every call unless it is given one; this is that
     // same serializer, built once.
     querySerializer: createQuerySerializer(),
