@@ -260,7 +260,8 @@ function serverText(text: string, redact: Redactor, max: number): string {
   return snippet(redact(text), max);
 }
 
-function parseJson(text: string): unknown {
+/** The value of a JSON text, or undefined when the text is not JSON. */
+export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {

@@ -2,7 +2,7 @@
 // through openapi-fetch, map a failure to a typed error, and check the answer's shape.
 import { operations } from "../rules.js";
 import type { OperationId } from "../rules.js";
-import { ResponseShapeError, TokenScopeError, ValidationError, errorFromResponse } from "../errors.js";
+import { ResponseShapeError, TokenScopeError, ValidationError, errorFromResponse, parseJson } from "../errors.js";
 import { actionOf, decideScope, scopeFactsFromIdentity } from "../scope.js";
 import { readCallOptions } from "../options.js";
 import { checkRequest } from "../validation/request.js";
@@ -112,14 +112,16 @@ export async function send<T>(
     );
   }
   if (!("response" in rule)) return undefined as T;
-  const parsed = parseJson(takeBufferedText(response));
-  if (!parsed.ok) {
-    throw new ResponseShapeError([{ path: "response", message: parsed.empty ? "is empty" : "is not JSON" }]);
+  const text = takeBufferedText(response);
+  // JSON.parse never yields undefined: undefined is a text that is not JSON.
+  const value = parseJson(text);
+  if (value === undefined) {
+    throw new ResponseShapeError([{ path: "response", message: text.trim() ? "is not JSON" : "is empty" }]);
   }
-  const issues = checkValue(rule.response, parsed.value, "response", { unknownProperties: "allow" });
+  const issues = checkValue(rule.response, value, "response", { unknownProperties: "allow" });
   // Scrubbed, like every error of a call, by withScrubbedErrors on its way to the caller.
   if (issues.length) throw new ResponseShapeError(issues);
-  return parsed.value as T;
+  return value as T;
 }
 
 /** `check`, then `send`: the whole path of a plain call. A refusal rejects the promise; it never throws. */
@@ -131,12 +133,4 @@ export async function call<T>(
 ) {
   const checked = check(context, operationId, input, options);
   return send<T>(context, operationId, checked.input, checked.options);
-}
-
-function parseJson(text: string): { ok: true; value: unknown } | { ok: false; empty: boolean } {
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch {
-    return { ok: false, empty: text.trim() === "" };
-  }
 }

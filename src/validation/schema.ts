@@ -65,7 +65,7 @@ function codePointLength(value: string): number {
 }
 
 /** A JSON object: an object literal or a parsed one, not an array, a Date, a Map or another class's instance. */
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== "object" || value === null) return false;
   const prototype = Object.getPrototypeOf(value);
   return prototype === Object.prototype || prototype === null;
