@@ -156,24 +156,14 @@ export function createTokensResource(context: ResourceContext): TokensResource {
       const newBody = rotationBody(old, input.body as RotateTokenBody, new Date());
       check(context, "users-createToken", { path: { username }, body: newBody });
       const created = await create(username, newBody, options, tokens);
-      if (beforeRevoke) {
-        try {
-          await beforeRevoke(created);
-        } catch (error) {
-          const stage = "beforeRevoke";
-          throw new TokenRotationError({ username, oldTokenId: tokenId, newToken: created, cause: error, stage });
-        }
-      }
+      // Past this point the new token exists: whatever fails, it reaches the caller on the error.
+      let stage: "beforeRevoke" | "revoke" = "beforeRevoke";
       try {
+        await beforeRevoke?.(created);
+        stage = "revoke";
         await deleteToken(username, tokenId, options);
       } catch (error) {
-        throw new TokenRotationError({
-          username,
-          oldTokenId: tokenId,
-          newToken: created,
-          cause: error,
-          stage: "revoke",
-        });
+        throw new TokenRotationError({ username, oldTokenId: tokenId, newToken: created, cause: error, stage });
       }
       return created;
     },
