@@ -114,11 +114,9 @@ function deriveRules(spec) {
           body: toRule(request, bodySchema, `${where} request body`),
           bodyRequired: requestBody.required === true,
         }),
-        ...(success && {
-          successStatus: Number(success),
-          ...(responseSchema && {
-            response: toRule({ spec, inRequest: false }, responseSchema, `${where} response ${success}`),
-          }),
+        // The success status itself is not kept: every consumer treats any 2xx as the success it describes.
+        ...(responseSchema && {
+          response: toRule({ spec, inRequest: false }, responseSchema, `${where} response ${success}`),
         }),
       };
     }

@@ -50,7 +50,6 @@ export const operations = {
       ]
     },
     "bodyRequired": true,
-    "successStatus": 200,
     "response": {
       "type": "object",
       "properties": {
@@ -102,7 +101,6 @@ export const operations = {
         "maxLength": 255
       }
     },
-    "successStatus": 200,
     "response": {
       "type": "object",
       "properties": {
@@ -164,7 +162,6 @@ export const operations = {
         "maxLength": 255
       }
     },
-    "successStatus": 200,
     "response": {
       "type": "object"
     }
@@ -198,7 +195,6 @@ export const operations = {
       ]
     },
     "bodyRequired": true,
-    "successStatus": 200,
     "response": {
       "type": "object",
       "properties": {
@@ -229,7 +225,6 @@ export const operations = {
         "type": "string"
       }
     },
-    "successStatus": 200,
     "response": {
       "type": "object",
       "properties": {
@@ -296,7 +291,6 @@ export const operations = {
         "maxLength": 255
       }
     },
-    "successStatus": 200,
     "response": {
       "type": "object",
       "properties": {
@@ -373,7 +367,6 @@ export const operations = {
       }
     },
     "bodyRequired": true,
-    "successStatus": 200,
     "response": {
       "type": "object",
       "properties": {
@@ -390,7 +383,6 @@ export const operations = {
     "method": "get",
     "path": "/v1/active_accounts",
     "pathParams": {},
-    "successStatus": 200,
     "response": {
       "type": "object",
       "properties": {
@@ -446,7 +438,6 @@ export const operations = {
         "maxLength": 255
       }
     },
-    "successStatus": 200,
     "response": {
       "type": "object",
       "properties": {
@@ -588,7 +579,6 @@ export const operations = {
       ]
     },
     "bodyRequired": true,
-    "successStatus": 200,
     "response": {
       "type": "object",
       "properties": {
