@@ -131,7 +131,7 @@ export function checkBaseUrl(value: string, path = "baseUrl"): Issue[] {
   }
   if (!url) return issue("must be an absolute http or https URL with a host, such as https://api.motherduck.com");
   if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
-    return issue("must use https: plain http would send the token in clear text (http is allowed only for loopback)");
+    return issue("must use https (http only for loopback): plain http would send the token in clear text");
   }
   return [];
 }

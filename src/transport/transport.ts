@@ -166,7 +166,7 @@ export function createTransport(config: TransportConfig) {
     try {
       cause = scrubbedCause(error, redact);
     } catch {
-      cause = new Error("the fetch function failed with a value that cannot be read");
+      cause = new Error("the fetch function failed");
     }
     const reason = snippet(redact(describeFailure(error)), MESSAGE_LENGTH);
     return {
