@@ -17,11 +17,11 @@ const ADMIN_CALL_FORBIDDEN =
 
 export function hintFor({ operationId, status, code }: HintQuery): string | undefined {
   if (status === 401) {
-    return "The token was refused: it may be missing, mistyped, expired or revoked. Check MOTHERDUCK_TOKEN or the token option.";
+    return "The token was refused: it may be mistyped, expired or revoked. Check MOTHERDUCK_TOKEN or the token option.";
   }
   if (status === 403) return operationId === "users-createToken" ? CREATE_TOKEN_FORBIDDEN : ADMIN_CALL_FORBIDDEN;
   if (status === 404 && code !== "NOT_FOUND") {
-    return "The server knows no such route: the base URL or the API path is probably wrong (check baseUrl or MOTHERDUCK_API_BASE_URL).";
+    return "No such route: the base URL or the API path is probably wrong (check baseUrl or MOTHERDUCK_API_BASE_URL).";
   }
   return undefined;
 }
