@@ -31,7 +31,7 @@ describe("not", () => {
 
   it("refuses session_name together with session_hint, and accepts either alone", () => {
     expect(embedIssues({ username: "svc", session_name: "a", session_hint: "b" })).toEqual([
-      { path: "body", message: "must not set both session_name and session_hint" },
+      { path: "body", message: "must not set session_name and session_hint together" },
     ]);
     expect(embedIssues({ username: "svc", session_name: "a" })).toEqual([]);
     expect(embedIssues({ username: "svc", session_hint: "b" })).toEqual([]);

@@ -105,13 +105,6 @@ function compactJson(value: unknown): { text: string } | { problem: string } {
     : { text };
 }
 
-/** "both a and b", "all of a, b and c". */
-function allOfNames(names: readonly string[]): string {
-  if (names.length < 2) return names.join("");
-  const listed = `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
-  return names.length === 2 ? `both ${listed}` : `all of ${listed}`;
-}
-
 const typeChecks: Record<string, { test: (value: unknown) => boolean; message: string }> = {
   string: { test: (v) => typeof v === "string", message: "must be a string" },
   number: { test: (v) => typeof v === "number" && Number.isFinite(v), message: "must be a finite number" },
@@ -225,7 +218,8 @@ function checkNot(rule: SchemaRule, forbidden: SchemaRule, value: unknown, path:
   if (found.length) return;
   const why = rule.notMessage ? ` (${rule.notMessage})` : "";
   if (forbidden.enum) issues.push({ path, message: `must not be ${describe(value)}${why}` });
-  else if (forbidden.required) issues.push({ path, message: `must not set ${allOfNames(forbidden.required)}${why}` });
+  else if (forbidden.required)
+    issues.push({ path, message: `must not set ${forbidden.required.join(" and ")} together${why}` });
   else issues.push({ path, message: `must not match ${describe(forbidden)}${why}` });
 }
 
