@@ -95,7 +95,7 @@ export function createTokensResource(context: ResourceContext): TokensResource {
         tokens = await list(username, options);
       } catch (error) {
         throwIfAborted(options.signal);
-        context.logger.debug?.(`could not check S5 readiness of "${username}": ${(error as Error).message}`);
+        context.logger.debug?.(`S5 check of "${username}" failed: ${(error as Error).message}`);
         return;
       }
     }
