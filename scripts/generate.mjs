@@ -159,6 +159,20 @@ function toRule(context, schema, where) {
       rule.additionalProperties = typeof value === "boolean" ? value : toRule(context, value, `${where}.*`);
     } else if (key === "allOf") {
       rule.allOf = value.map((sub, i) => toRule(context, sub, `${where} allOf[${i}]`));
+      // A type every part names is checked once, on the rule itself: checked in each part, a value of the wrong
+      // type would be reported once per part. Parts that repeat any other check would do the same, so they are
+      // refused.
+      const [first, ...others] = rule.allOf;
+      if (first.type !== undefined && others.every((part) => part.type === first.type)) {
+        rule.type ??= first.type;
+        for (const part of rule.allOf) delete part.type;
+      }
+      const seen = new Set();
+      for (const [name, keyword] of rule.allOf.flatMap((part) => Object.entries(part))) {
+        const check = `${name}=${JSON.stringify(keyword)}`;
+        if (seen.has(check)) throw new Error(`${where}: two allOf parts both check ${check}; state it once`);
+        seen.add(check);
+      }
     } else if (key === "pattern") {
       new RegExp(value, "u"); // a pattern that is not a valid Unicode regex fails the build, not a user's call
       rule.pattern = value;

@@ -177,3 +177,16 @@ describe("query parameters", () => {
     ).toEqual([{ path: "x", message: "is not a field of this request (known fields: none)" }]);
   });
 });
+
+describe("allOf", () => {
+  it("reports a value of the wrong type once, not once per part", () => {
+    const body = operations["users-createServiceAccount"].body;
+    expect(checkValue(body, { username: 5 }, "body", { unknownProperties: "reject" })).toEqual([
+      { path: "body.username", message: "must be a string" },
+    ]);
+    expect(checkValue(body, { username: "1a-" }, "body", { unknownProperties: "reject" })).toEqual([
+      { path: "body.username", message: "must start with a letter" },
+      { path: "body.username", message: "may contain only letters, digits and underscores" },
+    ]);
+  });
+});

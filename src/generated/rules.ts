@@ -176,18 +176,17 @@ export const operations = {
         "username": {
           "allOf": [
             {
-              "type": "string",
               "pattern": "^[\\p{L}]",
               "patternMessage": "must start with a letter",
               "minLength": 1,
               "maxLength": 255
             },
             {
-              "type": "string",
               "pattern": "^[\\p{L}\\d_]*$",
               "patternMessage": "may contain only letters, digits and underscores"
             }
-          ]
+          ],
+          "type": "string"
         }
       },
       "required": [
