@@ -36,8 +36,7 @@ export const operations = {
           "enum": [
             "read_write",
             "read_scaling"
-          ],
-          "default": "read_write"
+          ]
         },
         "description": {
           "type": "string",

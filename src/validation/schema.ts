@@ -21,7 +21,6 @@ export interface SchemaRule {
   readonly required?: readonly string[];
   readonly items?: SchemaRule;
   readonly allOf?: readonly SchemaRule[];
-  readonly default?: unknown;
   /** OpenAPI 3.0: null is allowed as well as the type. */
   readonly nullable?: boolean;
   /** The value must not satisfy this rule. */
