@@ -69,7 +69,7 @@ function checkedConfig(options: unknown): ResolvedConfig {
     const failure =
       error instanceof ValidationError
         ? error
-        : new ValidationError([{ path: "options", message: "could not be read: a getter or proxy in them threw" }]);
+        : new ValidationError([{ path: "options", message: "could not be read (a getter or proxy threw)" }]);
     throw scrubError(failure, createRedactor([tokenOption(options)]));
   }
 }

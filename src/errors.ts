@@ -304,7 +304,7 @@ export function errorFromResponse(response: ErrorResponse, context: ErrorContext
       )
     : [];
   const detail = response.truncated
-    ? `error body larger than the limit; it was cut and not parsed`
+    ? "error body larger than the limit, not parsed"
     : serverMessage === undefined
       ? readableText(response, redact)
       : serverText(serverMessage, redact, MESSAGE_LENGTH);

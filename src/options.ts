@@ -31,7 +31,7 @@ export function unknownKeyIssues(value: object, known: readonly string[], prefix
   try {
     keys = Object.keys(value);
   } catch {
-    return [{ path: prefix.replace(/\.$/, "") || "options", message: "could not be read (a proxy trap threw)" }];
+    return [{ path: prefix.replace(/\.$/, "") || "options", message: "could not be read (a getter or proxy threw)" }];
   }
   return keys
     .filter((key) => !known.includes(key))
@@ -67,7 +67,7 @@ export function readFields<K extends string>(
     try {
       fields[key] = (value as Record<string, unknown>)[key];
     } catch {
-      issues.push({ path: `${prefix}${key}`, message: "could not be read (its getter threw)" });
+      issues.push({ path: `${prefix}${key}`, message: "could not be read (a getter or proxy threw)" });
     }
   }
   return { fields, issues };

@@ -34,7 +34,7 @@ function unreadable(error: unknown): ValidationError {
   return new ValidationError([
     error instanceof TooDeep
       ? { path: "arguments", message: `are nested more than ${MAX_INPUT_DEPTH} levels deep` }
-      : { path: "arguments", message: "could not be read: a getter or proxy in them threw" },
+      : { path: "arguments", message: "could not be read (a getter or proxy threw)" },
   ]);
 }
 

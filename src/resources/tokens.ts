@@ -64,7 +64,7 @@ function splitRotateOptions(options: unknown): { beforeRevoke: RotateOptions["be
   try {
     ({ beforeRevoke, ...callOptions } = options as Record<string, unknown>);
   } catch {
-    throw new ValidationError([{ path: "options", message: "could not be read: a getter or proxy in them threw" }]);
+    throw new ValidationError([{ path: "options", message: "could not be read (a getter or proxy threw)" }]);
   }
   if (beforeRevoke !== undefined && typeof beforeRevoke !== "function") {
     throw new ValidationError([{ path: "options.beforeRevoke", message: "must be a function" }]);
