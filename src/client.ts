@@ -45,7 +45,7 @@ export interface MotherDuckClient {
 
 function runsInBrowser(): boolean {
   const scope = globalThis as { window?: unknown; document?: unknown };
-  return typeof scope.window !== "undefined" && typeof scope.document !== "undefined";
+  return scope.window !== undefined && scope.document !== undefined;
 }
 
 /** The token option, read without trusting the options object, for scrubbing the errors of its checks. */

@@ -180,7 +180,7 @@ function readIdentity(identity: unknown): { identity: KnownIdentity | undefined;
 function nullIssues(fields: Record<string, unknown>): Issue[] {
   return Object.entries(fields)
     .filter(([, value]) => value === null)
-    .map(([path]) => ({ path, message: "must not be null: leave the option out to use its default" }));
+    .map(([path]) => ({ path, message: "must not be null (leave it out for its default)" }));
 }
 
 function invalid(issues: Issue[]): ValidationError {

@@ -223,7 +223,7 @@ describe("options", () => {
       expect(error).toBeInstanceOf(ValidationError);
       expect((error as ValidationError).issues).toContainEqual({
         path: key,
-        message: "must not be null: leave the option out to use its default",
+        message: "must not be null (leave it out for its default)",
       });
     }
   });
