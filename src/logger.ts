@@ -78,10 +78,10 @@ export function safeLogger(logger: Logger, redact: Redactor): Logger {
     if (typeof write !== "function") continue;
     safe[method] = (message, fields) => {
       try {
-        const result: unknown = write(terminalSafe(redact(message)), fields && redactDeep(fields, redact));
-        if (typeof (result as { catch?: unknown } | undefined)?.catch === "function") {
-          (result as Promise<unknown>).catch(() => undefined);
-        }
+        // A logger that returns a promise may reject it: that rejection is swallowed too.
+        Promise.resolve(write(terminalSafe(redact(message)), fields && redactDeep(fields, redact))).catch(
+          () => undefined,
+        );
       } catch {
         // A diagnostic that cannot be delivered must not change the call it describes.
       }
