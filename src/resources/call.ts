@@ -8,7 +8,7 @@ import { readCallOptions } from "../options.js";
 import { checkRequest } from "../validation/request.js";
 import type { RequestInput } from "../validation/request.js";
 import { checkValue } from "../validation/schema.js";
-import { MAX_INPUT_DEPTH, TooDeep, plain } from "../validation/plain.js";
+import { plain } from "../validation/plain.js";
 import type { Issue } from "../validation/schema.js";
 import { responseMeta, takeBufferedText } from "../transport/transport.js";
 import { BUFFERED, OVERRIDES } from "../transport/request.js";
@@ -31,11 +31,7 @@ export interface Checked {
 /** Any failure to read a call's arguments, other than the library's own refusals, as a refusal. */
 function unreadable(error: unknown): ValidationError {
   if (error instanceof ValidationError) return error;
-  return new ValidationError([
-    error instanceof TooDeep
-      ? { path: "arguments", message: `are nested more than ${MAX_INPUT_DEPTH} levels deep` }
-      : { path: "arguments", message: "could not be read (a getter or proxy threw)" },
-  ]);
+  return new ValidationError([{ path: "arguments", message: "could not be read (a getter or proxy threw)" }]);
 }
 
 /**
