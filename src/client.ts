@@ -9,7 +9,6 @@ import { ValidationError } from "./errors.js";
 import { safeLogger } from "./logger.js";
 import { createRedactor } from "./redact.js";
 import { PlainRequest } from "./transport/request.js";
-import { fillPath } from "./transport/path.js";
 import { createTransport } from "./transport/transport.js";
 import { scrubError, withScrubbedErrors } from "./resources/scrubbing.js";
 import { createTokensResource } from "./resources/tokens.js";
@@ -46,7 +45,7 @@ export interface MotherDuckClient {
 
 function runsInBrowser(): boolean {
   const scope = globalThis as { window?: unknown; document?: unknown };
-  return typeof scope.window !== "undefined" && typeof scope.document !== "undefined";
+  return scope.window !== undefined && scope.document !== undefined;
 }
 
 /** The token option, read without trusting the options object, for scrubbing the errors of its checks. */
@@ -70,7 +69,7 @@ function checkedConfig(options: unknown): ResolvedConfig {
     const failure =
       error instanceof ValidationError
         ? error
-        : new ValidationError([{ path: "options", message: "could not be read: a getter or proxy in them threw" }]);
+        : new ValidationError([{ path: "options", message: "could not be read (a getter or proxy threw)" }]);
     throw scrubError(failure, createRedactor([tokenOption(options)]));
   }
 }
@@ -85,9 +84,8 @@ export function createMotherDuckClient(options: ClientOptions = {}): MotherDuckC
   if (runsInBrowser() && !config.allowBrowser) {
     throw new ValidationError(
       [{ path: "dangerouslyAllowBrowser", message: "must be true to run in a browser" }],
-      "motherduck-rest refuses to run in a browser: a MotherDuck token in a web page can be read by anyone " +
-        "who loads the page, and an Admin token gives away the organization. Call the API from a server; " +
-        "if you really mean it, pass dangerouslyAllowBrowser: true.",
+      "motherduck-rest refuses to run in a browser, where anyone who loads the page can read its token: call the " +
+        "API from a server, or pass dangerouslyAllowBrowser: true.",
     );
   }
   const redact = createRedactor([config.token]);
@@ -106,7 +104,6 @@ export function createMotherDuckClient(options: ClientOptions = {}): MotherDuckC
     baseUrl: config.baseUrl,
     fetch: transport as unknown as (input: Request) => Promise<Response>,
     Request: PlainRequest as unknown as typeof Request,
-    pathSerializer: fillPath,
     // openapi-fetch builds its default query serializer on every call unless it is given one; this is that
     // same serializer, built once.
     querySerializer: createQuerySerializer(),

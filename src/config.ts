@@ -1,10 +1,11 @@
 // Turns createMotherDuckClient's options and the environment into a checked configuration.
-import type { Issue } from "./validation/schema.js";
+import { checkValue } from "./validation/schema.js";
+import type { Issue, SchemaRule } from "./validation/schema.js";
 import type { Identity } from "./scope.js";
 import { ValidationError } from "./errors.js";
 import { consoleLogger, parseLogLevel, readLogger } from "./logger.js";
 import type { Logger } from "./logger.js";
-import { checkMaxRetries, checkTimeoutMs, readFields, unknownKeyIssues } from "./options.js";
+import { LIMIT_OPTIONS_RULE, readFields, unknownKeyIssues } from "./options.js";
 import { MIN_SECRET_LENGTH } from "./redact.js";
 import { environmentReader } from "./environment.js";
 import type { Environment, EnvironmentReader } from "./environment.js";
@@ -63,6 +64,31 @@ const OPTION_NAMES: readonly (keyof ClientOptions)[] = [
   "dangerouslyAllowBrowser",
 ];
 const IDENTITY_FIELDS: readonly (keyof Identity)[] = ["username", "role", "serviceAccounts"];
+/** The client's options that plain data rules check: those a call also takes, and dangerouslyAllowBrowser. */
+const CLIENT_OPTIONS_RULE: SchemaRule = {
+  properties: {
+    token: {
+      type: "string",
+      // A JWT is printable ASCII without spaces; anything else would corrupt or split the Authorization header.
+      pattern: "^[\\x21-\\x7e]+$",
+      patternMessage: "must be printable ASCII without white space (check for a stray newline)",
+      // A MotherDuck token is far longer; one this short could not be kept out of messages by value.
+      minLength: MIN_SECRET_LENGTH,
+    },
+    baseUrl: { type: "string" },
+    ...LIMIT_OPTIONS_RULE.properties,
+    dangerouslyAllowBrowser: { type: "boolean" },
+  },
+};
+/** The identity option's fields, as data for the validator the spec's rules use. */
+const IDENTITY_RULE: SchemaRule = {
+  properties: {
+    username: { type: "string", minLength: 1 },
+    role: { enum: ["admin", "member"] },
+    serviceAccounts: { type: "array", items: { type: "string" } },
+  },
+  required: ["username"],
+};
 
 /** The declared identity, with its service accounts as a set the client adds to as it creates them. */
 export interface KnownIdentity {
@@ -95,21 +121,18 @@ export function isLoopbackHost(hostname: string): boolean {
 export function checkBaseUrl(value: string, path = "baseUrl"): Issue[] {
   const issue = (message: string): Issue[] => [{ path, message }];
   if (/[\s\x00-\x1f\x7f-\x9f]/.test(value)) return issue("must not contain white space or control characters");
-  if (!/^https?:\/\/[^/?#\\]/i.test(value)) {
-    return issue("must be an absolute http or https URL with a host, such as https://api.motherduck.com");
-  }
-  let url: URL;
+  // WHATWG URL finds credentials only before an "@", so refusing the character refuses them all.
+  if (/[@?#]/.test(value)) return issue("must not contain credentials, a query or a fragment (@, ? or #)");
+  let url: URL | undefined;
   try {
-    url = new URL(value);
+    url = /^https?:\/\/[^/\\]/i.test(value) ? new URL(value) : undefined;
   } catch {
-    return issue("must be an absolute http or https URL");
+    // Unparsable: refused below with the same words as a relative URL.
   }
+  if (!url) return issue("must be an absolute http or https URL with a host, such as https://api.motherduck.com");
   if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
-    return issue("must use https: plain http would send the token in clear text (http is allowed only for loopback)");
+    return issue("must use https (http only for loopback): plain http would send the token in clear text");
   }
-  if (url.username || url.password || value.includes("@")) return issue("must not contain credentials");
-  if (value.includes("?")) return issue("must not contain a query");
-  if (value.includes("#")) return issue("must not contain a fragment");
   return [];
 }
 
@@ -131,19 +154,6 @@ export function isMissingTokenIssue(issue: Issue): boolean {
   return issue.path === "token" && issue.message.startsWith(MISSING_TOKEN);
 }
 
-function checkToken(token: unknown, env: EnvironmentReader): Issue[] {
-  if (token === undefined) return [missingTokenIssue(env)];
-  if (typeof token !== "string") return [{ path: "token", message: "must be a string" }];
-  // A JWT is printable ASCII without spaces; anything else would corrupt or split the Authorization header.
-  if (!/^[\x21-\x7e]+$/.test(token)) {
-    return [{ path: "token", message: "must be printable ASCII without white space (check for a stray newline)" }];
-  }
-  // A MotherDuck token is far longer; one this short could not be kept out of messages by value.
-  return token.length < MIN_SECRET_LENGTH
-    ? [{ path: "token", message: `must be at least ${MIN_SECRET_LENGTH} characters long` }]
-    : [];
-}
-
 function readIdentity(identity: unknown): { identity: KnownIdentity | undefined; issues: Issue[] } {
   if (identity === undefined) return { identity: undefined, issues: [] };
   if (typeof identity !== "object" || identity === null) {
@@ -151,23 +161,17 @@ function readIdentity(identity: unknown): { identity: KnownIdentity | undefined;
   }
   const { fields, issues } = readFields(identity, IDENTITY_FIELDS, "identity.");
   issues.push(...unknownKeyIssues(identity, IDENTITY_FIELDS, "identity."));
-  const { username, role, serviceAccounts } = fields;
-  if (typeof username !== "string" || username === "") {
-    issues.push({ path: "identity.username", message: "must be a non-empty string" });
-  }
-  if (role !== undefined && role !== "admin" && role !== "member") {
-    issues.push({ path: "identity.role", message: 'must be "admin" or "member"' });
-  }
-  const accounts =
-    serviceAccounts === undefined
-      ? undefined
-      : Array.isArray(serviceAccounts) && serviceAccounts.every((s) => typeof s === "string")
-        ? new Set<string>(serviceAccounts)
-        : null;
-  if (accounts === null) issues.push({ path: "identity.serviceAccounts", message: "must be an array of usernames" });
+  // The service accounts are read once, into a copy, before they are checked.
+  const serviceAccounts = Array.isArray(fields.serviceAccounts) ? [...fields.serviceAccounts] : fields.serviceAccounts;
+  issues.push(...checkValue(IDENTITY_RULE, { ...fields, serviceAccounts }, "identity", { unknownProperties: "allow" }));
   if (issues.length) return { identity: undefined, issues };
+  const { username, role } = fields as Identity;
   return {
-    identity: { username: username as string, role: role as Identity["role"], serviceAccounts: accounts ?? undefined },
+    identity: {
+      username,
+      role,
+      serviceAccounts: serviceAccounts === undefined ? undefined : new Set(serviceAccounts as string[]),
+    },
     issues,
   };
 }
@@ -176,7 +180,7 @@ function readIdentity(identity: unknown): { identity: KnownIdentity | undefined;
 function nullIssues(fields: Record<string, unknown>): Issue[] {
   return Object.entries(fields)
     .filter(([, value]) => value === null)
-    .map(([path]) => ({ path, message: "must not be null: leave the option out to use its default" }));
+    .map(([path]) => ({ path, message: "must not be null (leave it out for its default)" }));
 }
 
 function invalid(issues: Issue[]): ValidationError {
@@ -209,21 +213,25 @@ export function resolveConfig(options: unknown, environment: Environment): Resol
   const identity = readIdentity(fields.identity);
   const level = fields.logger === undefined ? parseLogLevel(env.read("MOTHERDUCK_REST_LOG")) : "warn";
   const logger = readLogger(fields.logger);
+  // A null is reported once, by nullIssues.
+  const checked = {
+    token,
+    baseUrl,
+    timeoutMs,
+    maxRetries,
+    dangerouslyAllowBrowser: fields.dangerouslyAllowBrowser ?? undefined,
+  };
 
   issues.push(
-    ...checkToken(token, env),
-    ...(typeof baseUrl === "string" ? checkBaseUrl(baseUrl) : [{ path: "baseUrl", message: "must be a string" }]),
+    ...(token === undefined ? [missingTokenIssue(env)] : []),
     ...identity.issues,
-    ...checkTimeoutMs(timeoutMs),
-    ...checkMaxRetries(maxRetries),
+    ...checkValue(CLIENT_OPTIONS_RULE, checked, "", { unknownProperties: "allow" }),
+    ...(typeof baseUrl === "string" ? checkBaseUrl(baseUrl) : []),
     ...(typeof fetchFunction === "function"
       ? []
       : [{ path: "fetch", message: "must be a function (no global fetch found)" }]),
     ...logger.issues,
     ...(typeof level === "object" ? [level] : []),
-    ...(fields.dangerouslyAllowBrowser === undefined || typeof fields.dangerouslyAllowBrowser === "boolean"
-      ? []
-      : [{ path: "dangerouslyAllowBrowser", message: "must be true or false" }]),
   );
   if (issues.length) throw invalid(issues);
 

@@ -30,7 +30,9 @@ export class ValidationError extends MotherDuckError {
   static {
     named(this, "ValidationError");
   }
-  readonly issues: Issue[];
+  // Fields every constructor assigns are declared only: a class field would ship as one more line of code
+  // per field, and the assignments already give them their order.
+  declare readonly issues: Issue[];
   constructor(issues: Issue[], message = `Invalid request: ${issues.map((i) => `${i.path} ${i.message}`).join("; ")}`) {
     super(message);
     this.issues = issues;
@@ -43,11 +45,16 @@ export class TokenScopeError extends ValidationError {
     named(this, "TokenScopeError");
   }
   /** The id of the rule that refused the call, from the README's scope table: "S2", "S3", … */
-  readonly rule: ScopeRule;
+  declare readonly rule: ScopeRule;
   constructor(rule: ScopeRule, reason: string, path = "username") {
     super([{ path, message: reason }], `Refused by token-scope rule ${rule}: ${reason}`);
     this.rule = rule;
   }
+}
+
+/** What a message adds when a call took more than one attempt. */
+export function attemptsSuffix(attempts: number): string {
+  return attempts > 1 ? ` (after ${attempts} attempts)` : "";
 }
 
 /** Where an ApiError's message ends and its hint begins: the only line break a message has. */
@@ -74,20 +81,16 @@ export class ApiError extends MotherDuckError {
   static {
     named(this, "ApiError");
   }
-  readonly status: number;
-  readonly code: string | undefined;
-  readonly issues: ApiErrorFields["issues"];
-  readonly requestId: string | undefined;
-  readonly hint: string | undefined;
-  readonly attempts: number;
-  constructor(fields: ApiErrorFields) {
-    super(fields.hint ? `${fields.message}${HINT_SEPARATOR}${fields.hint}` : fields.message);
-    this.status = fields.status;
-    this.code = fields.code;
-    this.issues = fields.issues;
-    this.requestId = fields.requestId;
-    this.hint = fields.hint;
-    this.attempts = fields.attempts;
+  declare readonly status: number;
+  declare readonly code: string | undefined;
+  declare readonly issues: ApiErrorFields["issues"];
+  declare readonly requestId: string | undefined;
+  declare readonly hint: string | undefined;
+  declare readonly attempts: number;
+  constructor({ message, ...fields }: ApiErrorFields) {
+    super(fields.hint ? `${message}${HINT_SEPARATOR}${fields.hint}` : message);
+    // Every field but the message, in ApiErrorFields' order.
+    Object.assign(this, fields);
   }
 }
 /** 400: the API refused the request as malformed. `issues` says which fields. */
@@ -165,7 +168,7 @@ export class TimeoutError extends MotherDuckError {
   static {
     named(this, "TimeoutError");
   }
-  readonly timeoutMs: number;
+  declare readonly timeoutMs: number;
   /** How many attempts were made in all. */
   attempts = 1;
   constructor(timeoutMs: number) {
@@ -179,9 +182,9 @@ export class ResponseShapeError extends MotherDuckError {
   static {
     named(this, "ResponseShapeError");
   }
-  readonly issues: Issue[];
+  declare readonly issues: Issue[];
   /** What most likely went wrong, where the client can tell: a body that is not JSON at all says the base URL. */
-  readonly hint: string | undefined;
+  declare readonly hint: string | undefined;
   constructor(
     issues: Issue[],
     message = `The API's answer does not match the spec: ${issues.map((i) => `${i.path} ${i.message}`).join("; ")}`,
@@ -202,12 +205,12 @@ export class TokenRotationError extends MotherDuckError {
   static {
     named(this, "TokenRotationError");
   }
-  readonly username: string;
-  readonly oldTokenId: string;
-  readonly newTokenId: string;
+  declare readonly username: string;
+  declare readonly oldTokenId: string;
+  declare readonly newTokenId: string;
   readonly #newToken: Token;
   /** What failed: the revoke of the old token, or the caller's `beforeRevoke` step before it. */
-  readonly stage: "revoke" | "beforeRevoke";
+  declare readonly stage: "revoke" | "beforeRevoke";
   constructor(fields: {
     username: string;
     oldTokenId: string;
@@ -217,20 +220,15 @@ export class TokenRotationError extends MotherDuckError {
   }) {
     const reason = fields.cause instanceof Error ? fields.cause.message : String(fields.cause);
     const stage = fields.stage ?? "revoke";
-    const what =
-      stage === "revoke"
-        ? "revoking the old token failed, so it is still live"
-        : "beforeRevoke failed, so the old token was not revoked and is still live";
     super(
-      `Rotation of token ${fields.oldTokenId} of "${fields.username}" created token ${fields.newToken.id}, ` +
-        `but ${what}: ${reason}. ` +
-        `The new token is on this error's newToken; revoke the token you do not keep with tokens.delete().`,
+      `Rotation of token ${fields.oldTokenId} of "${fields.username}" created token ${fields.newToken.id} ` +
+        `(on this error's newToken), but ${stage} failed, so the old token is still live: ${reason}`,
       { cause: fields.cause },
     );
-    this.stage = stage;
     this.username = fields.username;
     this.oldTokenId = fields.oldTokenId;
     this.newTokenId = fields.newToken.id;
+    this.stage = stage;
     this.#newToken = fields.newToken;
   }
   /** The token the rotation created, secret included. */
@@ -291,7 +289,8 @@ function serverIssues(sent: unknown[], redact: Redactor): ApiErrorFields["issues
   return dropped > 0 ? [...kept, { message: `[${dropped} more issues not kept]` }] : kept;
 }
 
-function parseJson(text: string): unknown {
+/** The value of a JSON text, or undefined when the text is not JSON. */
+export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
@@ -312,11 +311,11 @@ function readableText(response: ErrorResponse, redact: Redactor): string {
   return serverText(text.replace(/\s+/g, " "), redact, SNIPPET_LENGTH);
 }
 
-function optionalRedacted(value: string | null, redact: Redactor): string | undefined {
-  return value === null ? undefined : redact(value);
-}
-
-/** Builds the error for a non-2xx answer. The status picks the class; the body fills it in. */
+/**
+ * Builds the error for a non-2xx answer. The status picks the class; the body fills it in. Server text is
+ * scrubbed here only where it is cut, so that no secret is cut in half: the whole error, its issues and
+ * request id included, passes the redactor on its way to the caller (withScrubbedErrors).
+ */
 export function errorFromResponse(response: ErrorResponse, context: ErrorContext): ApiError {
   const { redact } = context;
   const json = response.truncated
@@ -330,21 +329,20 @@ export function errorFromResponse(response: ErrorResponse, context: ErrorContext
   const serverMessage = typeof body?.message === "string" ? body.message : undefined;
   const issues = Array.isArray(body?.issues) ? serverIssues(body.issues, redact) : [];
   const detail = response.truncated
-    ? `error body larger than the limit; it was cut and not parsed`
+    ? "error body larger than the limit, not parsed"
     : serverMessage === undefined
       ? readableText(response, redact)
       : serverText(serverMessage, redact, MESSAGE_LENGTH);
   const issueText = issues.length
     ? ` (${serverText(issues.map((i) => i.message).join("; "), redact, MESSAGE_LENGTH)})`
     : "";
-  const attempts = response.attempts > 1 ? ` (after ${response.attempts} attempts)` : "";
   const ErrorClass = errorClassFor(response.status);
   return new ErrorClass({
     status: response.status,
     code,
-    message: redact(`${response.status}${code ? ` ${code}` : ""}: ${detail}${issueText}${attempts}`),
+    message: `${response.status}${code ? ` ${code}` : ""}: ${detail}${issueText}${attemptsSuffix(response.attempts)}`,
     issues,
-    requestId: optionalRedacted(response.headers.get("x-request-id"), redact),
+    requestId: response.headers.get("x-request-id") ?? undefined,
     // A body cut at the limit was not read, so its code is unknown: no guess about the route then.
     hint: response.truncated ? undefined : hintFor({ operationId: context.operationId, status: response.status, code }),
     attempts: response.attempts,

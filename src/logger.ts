@@ -3,6 +3,7 @@
 import type { Issue } from "./validation/schema.js";
 import { terminalSafe } from "./printable.js";
 import { redactDeep } from "./redact.js";
+import { readFields } from "./options.js";
 import type { Redactor } from "./redact.js";
 import { callQuietly } from "./quietly.js";
 
@@ -33,17 +34,11 @@ export function readLogger(logger: unknown): { logger: Logger | undefined; issue
   if (typeof logger !== "object" || logger === null) {
     return { logger: undefined, issues: [{ path: "logger", message: "must be an object" }] };
   }
-  const issues: Issue[] = [];
+  const { fields, issues } = readFields(logger, LOG_METHODS, "logger.");
   const read: Logger = {};
   const messageOnly = logger === (globalThis as { console?: unknown }).console;
   for (const method of LOG_METHODS) {
-    let value: unknown;
-    try {
-      value = (logger as Record<string, unknown>)[method];
-    } catch {
-      issues.push({ path: `logger.${method}`, message: "could not be read (its getter threw)" });
-      continue;
-    }
+    const value = fields[method];
     if (value === undefined) continue;
     if (typeof value !== "function") {
       issues.push({ path: `logger.${method}`, message: "must be a function" });

@@ -1,21 +1,21 @@
 // Checks shared by the client's options and each call's options: an options object holds only names the
 // library knows (a typo is named, with the nearest right name), and its numbers are in range.
-import type { Issue } from "./validation/schema.js";
+import { checkValue } from "./validation/schema.js";
+import type { Issue, SchemaRule } from "./validation/schema.js";
 import { closest } from "./suggest.js";
 
 // setTimeout fires at once for delays past 2^31 - 1 ms.
 export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 export const MAX_RETRIES_LIMIT = 10;
 
-// Names other SDKs use for the same thing, which edit distance alone would not find.
+// Names other SDKs use for the same thing, which edit distance alone would not find (it finds `timeout` and
+// `retries`).
 const ALIASES: Record<string, string> = {
   apikey: "token",
   accesstoken: "token",
   authtoken: "token",
   bearertoken: "token",
   auth: "token",
-  timeout: "timeoutMs",
-  retries: "maxRetries",
 };
 
 /** The known name a mistaken one most likely meant, if any is close: ignoring case, `_` and `-`. */
@@ -31,7 +31,7 @@ export function unknownKeyIssues(value: object, known: readonly string[], prefix
   try {
     keys = Object.keys(value);
   } catch {
-    return [{ path: prefix.replace(/\.$/, "") || "options", message: "could not be read (a proxy trap threw)" }];
+    return [{ path: prefix.replace(/\.$/, "") || "options", message: "could not be read (a getter or proxy threw)" }];
   }
   return keys
     .filter((key) => !known.includes(key))
@@ -44,6 +44,15 @@ export function unknownKeyIssues(value: object, known: readonly string[], prefix
     });
 }
 
+/** The options a client and each call take, as data for the validator that checks the spec's rules. */
+export const LIMIT_OPTIONS_RULE: SchemaRule = {
+  properties: {
+    timeoutMs: { type: "integer", minimum: 1, maximum: MAX_TIMEOUT_MS },
+    maxRetries: { type: "integer", minimum: 0, maximum: MAX_RETRIES_LIMIT },
+  },
+};
+
+/** A whole number within [min, max], for options outside the client's (the emulator's, tenants', caches'). */
 export function checkWholeNumber(value: unknown, path: string, min: number, max: number): Issue[] {
   return typeof value === "number" && Number.isInteger(value) && value >= min && value <= max
     ? []
@@ -52,10 +61,6 @@ export function checkWholeNumber(value: unknown, path: string, min: number, max:
 
 export function checkTimeoutMs(value: unknown, path = "timeoutMs"): Issue[] {
   return value === undefined ? [] : checkWholeNumber(value, path, 1, MAX_TIMEOUT_MS);
-}
-
-export function checkMaxRetries(value: unknown, path = "maxRetries"): Issue[] {
-  return value === undefined ? [] : checkWholeNumber(value, path, 0, MAX_RETRIES_LIMIT);
 }
 
 /**
@@ -73,7 +78,7 @@ export function readFields<K extends string>(
     try {
       fields[key] = (value as Record<string, unknown>)[key];
     } catch {
-      issues.push({ path: `${prefix}${key}`, message: "could not be read (its getter threw)" });
+      issues.push({ path: `${prefix}${key}`, message: "could not be read (a getter or proxy threw)" });
     }
   }
   return { fields, issues };
@@ -147,7 +152,6 @@ export function readCallOptions(options: unknown): { options: CallOptions; issue
   if (fields.onResponse !== undefined && typeof fields.onResponse !== "function") {
     issues.push({ path: "options.onResponse", message: "must be a function" });
   }
-  issues.push(...checkTimeoutMs(fields.timeoutMs, "options.timeoutMs"));
-  issues.push(...checkMaxRetries(fields.maxRetries, "options.maxRetries"));
+  issues.push(...checkValue(LIMIT_OPTIONS_RULE, fields, "options", { unknownProperties: "allow" }));
   return { options: fields as CallOptions, issues };
 }

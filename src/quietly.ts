@@ -4,10 +4,8 @@
 /** Calls `callback` with `args`; whatever it throws or rejects with is dropped. */
 export function callQuietly<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): void {
   try {
-    const result = callback(...args);
-    if (typeof (result as { then?: unknown } | null)?.then === "function") {
-      (result as PromiseLike<unknown>).then(undefined, () => undefined);
-    }
+    // A returned promise (or any thenable) is settled here, so its rejection is swallowed too.
+    Promise.resolve(callback(...args)).catch(() => undefined);
   } catch {
     // What a callback does with its own failure is its own affair; the call goes on as if it had returned.
   }

@@ -60,31 +60,26 @@ export function redactDeep<T>(value: T, redact: (text: string) => string, depth 
   ) as T;
 }
 
-/** Text of unknown origin, scrubbed: `String(value)` can throw, and so can a getter. */
-function safeText(read: () => unknown, redact: Redactor): string | undefined {
-  try {
-    const value = read();
-    return value === undefined || value === null ? undefined : redact(String(value));
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * A scrubbed stand-in for an error of unknown origin (a custom fetch's, a logger's): its name, message, code
  * and stack redacted, and its cause chain likewise, a few levels deep. Nothing else of it is kept, since any
  * field could hold a request's headers.
  */
 export function scrubbedCause(error: unknown, redact: Redactor, depth = 0): Error {
-  const source = error as { name?: unknown; message?: unknown; code?: unknown; stack?: unknown; cause?: unknown };
+  const source = error as Record<string, unknown>;
   const isError = error instanceof Error;
-  const message = (isError ? safeText(() => source.message, redact) : safeText(() => error, redact)) ?? "";
-  const copy = new Error(message);
-  const name = safeText(() => source.name, redact);
+  // A field's text, scrubbed: a getter can throw, and so can `String(value)`.
+  const text = (read: () => unknown) =>
+    safeRead(() => {
+      const value = read();
+      return value == null ? undefined : redact(String(value));
+    }) as string | undefined;
+  const copy = new Error(text(() => (isError ? source.message : error)) ?? "") as Error & { code?: string };
+  const name = text(() => source.name);
   if (isError && name) copy.name = name;
-  const code = safeText(() => source.code, redact);
-  if (code !== undefined) (copy as Error & { code?: string }).code = code;
-  copy.stack = isError ? (safeText(() => source.stack, redact) ?? copy.stack) : copy.stack;
+  const code = text(() => source.code);
+  if (code !== undefined) copy.code = code;
+  if (isError) copy.stack = text(() => source.stack) ?? copy.stack;
   const cause = isError ? safeRead(() => source.cause) : undefined;
   if (cause !== undefined && depth < MAX_CAUSE_DEPTH) copy.cause = scrubbedCause(cause, redact, depth + 1);
   return copy;

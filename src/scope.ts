@@ -58,6 +58,9 @@ export type ScopeDecision =
   | { outcome: "unknown"; rules: readonly ScopeRule[] };
 
 const deny = (rule: ScopeRule, reason: string): ScopeDecision => ({ outcome: "deny", rule, reason });
+/** S2 refusing a member: every admin call says it the same way. */
+const adminOnly = (what: string): ScopeDecision =>
+  deny("S2", `${what} needs an Admin token, and a member's token is not one`);
 
 /**
  * Who may create a token for whom.
@@ -74,10 +77,7 @@ function decideTokenCreation({ caller, callerRole, target, targetIsServiceAccoun
     );
   }
   if (callerRole === "member") {
-    return deny(
-      "S2",
-      `a member may create tokens only for themselves; a token for a service account such as "${target}" needs an Admin token`,
-    );
+    return adminOnly(`a token for "${target}", who is not you,`);
   }
   if (targetIsServiceAccount === true && callerRole === "admin") return { outcome: "allow", rule: "S2" };
   return { outcome: "unknown", rules: targetIsServiceAccount === true ? ["S2"] : ["S2", "S3"] };
@@ -87,7 +87,7 @@ function decideTokenCreation({ caller, callerRole, target, targetIsServiceAccoun
 function decideTokenManagement({ caller, callerRole, target }: ScopeFacts): ScopeDecision {
   if (caller === target) return { outcome: "allow", rule: "S1" };
   if (callerRole === "member") {
-    return deny("S2", `a member may manage only their own tokens; the tokens of "${target}" need an Admin token`);
+    return adminOnly(`managing the tokens of "${target}"`);
   }
   if (callerRole === "admin") return { outcome: "allow", rule: "S2" };
   return { outcome: "unknown", rules: ["S2"] };
@@ -95,7 +95,7 @@ function decideTokenManagement({ caller, callerRole, target }: ScopeFacts): Scop
 
 /** Creating and deleting users, and listing active accounts, are admin calls. */
 function decideUserAdministration({ callerRole }: ScopeFacts, what: string): ScopeDecision {
-  if (callerRole === "member") return deny("S2", `${what} needs an Admin token, and a member's token is not one`);
+  if (callerRole === "member") return adminOnly(what);
   if (callerRole === "admin") return { outcome: "allow", rule: "S2" };
   return { outcome: "unknown", rules: ["S2"] };
 }
@@ -107,7 +107,7 @@ function decideUserAdministration({ callerRole }: ScopeFacts, what: string): Sco
 function decideDucklingConfig({ caller, callerRole, target }: ScopeFacts, what: string): ScopeDecision {
   if (callerRole === "admin") return { outcome: "allow", rule: "S2" };
   if (callerRole === "member" && caller !== target) {
-    return deny("S2", `${what} of "${target}" needs an Admin token, and a member's token is not one`);
+    return adminOnly(`${what} of "${target}"`);
   }
   return { outcome: "unknown", rules: ["S2"] };
 }

@@ -226,7 +226,7 @@ describe("bodies that break the spec or the limits", () => {
   const shapeRows: Array<[string, Reply, RegExp]> = [
     ["truncated JSON", { headers: { "content-type": "application/json" }, body: '{"token": "abc", "id":' }, /not JSON/],
     ["an HTML body", { headers: { "content-type": "text/html" }, body: "<html><body>Login</body></html>" }, /not JSON/],
-    ["an empty 200", { body: "" }, /empty body/],
+    ["an empty 200", { body: "" }, /response is empty/],
     ["a 200 missing a required field", { body: { ...newToken(), id: undefined } }, /response\.id is required/],
     ["a 200 with a wrong type", { body: { ...newToken(), read_only: "no" } }, /response\.read_only must be a boolean/],
   ];

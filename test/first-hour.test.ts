@@ -30,6 +30,7 @@ describe("unknown options are refused, with the nearest right name", () => {
     [{ baseURL: "https://api.motherduck.com" }, "baseURL", "baseUrl"],
     [{ apiKey: BEARER }, "apiKey", "token"],
     [{ timeout: 1000 }, "timeout", "timeoutMs"],
+    [{ retries: 1 }, "retries", "maxRetries"],
     [{ maxRetry: 1 }, "maxRetry", "maxRetries"],
     [
       { identity: { username: "alice", serviceAccount: ["svc"] } },

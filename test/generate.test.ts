@@ -175,6 +175,13 @@ describe("npm run generate", () => {
       /header parameters are not supported/,
     ],
     [
+      "allOf parts that repeat a check",
+      (spec) => {
+        createTokenBody(spec).properties.name = { allOf: [{ maxLength: 10 }, { type: "string", maxLength: 10 }] };
+      },
+      /two allOf parts both check maxLength=10/,
+    ],
+    [
       "a byte cap that is not a positive integer",
       (spec) => {
         const body = spec.paths["/v1/dives/{dive_id}/embed-session"].post.requestBody.content["application/json"];

@@ -295,7 +295,7 @@ describe("#9 options that are not an object", () => {
     })();
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).issues).toEqual([
-      { path: "baseUrl", message: "could not be read (its getter threw)" },
+      { path: "baseUrl", message: "could not be read (a getter or proxy threw)" },
     ]);
   });
 });

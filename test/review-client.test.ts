@@ -129,6 +129,21 @@ describe("hostile values become typed errors", () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it("arguments nested deeper than the copy follows are refused before sending, saying so", async () => {
+    let initial_state: Record<string, unknown> = {};
+    for (let i = 0; i < 600; i++) initial_state = { next: initial_state };
+    const embed = client().dives.createEmbedSession("3fa85f64-5717-4562-b3fc-2c963f66afa6", {
+      username: "svc_bi",
+      initial_state,
+    });
+    const error = await failure(embed);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).issues).toEqual([
+      { path: "arguments", message: "are nested more than 512 levels deep" },
+    ]);
+    expect(server.requests).toHaveLength(0);
+  });
+
   it("a getter is read once: what was checked is what is sent", async () => {
     let reads = 0;
     const body = Object.defineProperty({}, "name", {
@@ -223,7 +238,7 @@ describe("options", () => {
       expect(error).toBeInstanceOf(ValidationError);
       expect((error as ValidationError).issues).toContainEqual({
         path: key,
-        message: "must not be null: leave the option out to use its default",
+        message: "must not be null (leave it out for its default)",
       });
     }
   });

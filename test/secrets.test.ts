@@ -100,6 +100,19 @@ describe("no error carries a secret", () => {
     await raised(create, TimeoutError, { timeoutMs: 100 });
   });
 
+  it("an API error met while iterating users", async () => {
+    const failing = {
+      status: 500,
+      headers: { "x-request-id": BEARER },
+      body: { message: echo, issues: [{ message: echo }] },
+    };
+    server.reply(failing);
+    const walk = async (md: MotherDuckClient) => {
+      for await (const user of md.users.iterate()) void user;
+    };
+    await raised(walk, InternalServerError);
+  });
+
   it("ResponseShapeError, from an answer that carries both secrets", async () => {
     server.reply({ body: { token: MINTED_SECRET, note: BEARER, read_only: "no" } });
     await raised(create, ResponseShapeError);

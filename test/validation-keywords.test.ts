@@ -31,7 +31,7 @@ describe("not", () => {
 
   it("refuses session_name together with session_hint, and accepts either alone", () => {
     expect(embedIssues({ username: "svc", session_name: "a", session_hint: "b" })).toEqual([
-      { path: "body", message: "must not set both session_name and session_hint" },
+      { path: "body", message: "must not set session_name and session_hint together" },
     ]);
     expect(embedIssues({ username: "svc", session_name: "a" })).toEqual([]);
     expect(embedIssues({ username: "svc", session_hint: "b" })).toEqual([]);
@@ -168,12 +168,25 @@ describe("query parameters", () => {
       {
         path: "limt",
         message:
-          "is not a query parameter of this call (known: is_service_account, is_deprovisioned, limit, page_token)",
+          "is not a field of this request (known fields: is_service_account, is_deprovisioned, limit, page_token)",
       },
     ]);
     expect(check({ limt: 10 }, "allow")).toEqual([]);
     expect(
       checkRequest(createToken, { path: { username: "svc" }, body: { name: "n" }, query: { x: 1 } }, "reject"),
-    ).toEqual([{ path: "x", message: "is not a query parameter of this call (it takes none)" }]);
+    ).toEqual([{ path: "x", message: "is not a field of this request (known fields: none)" }]);
+  });
+});
+
+describe("allOf", () => {
+  it("reports a value of the wrong type once, not once per part", () => {
+    const body = operations["users-createServiceAccount"].body;
+    expect(checkValue(body, { username: 5 }, "body", { unknownProperties: "reject" })).toEqual([
+      { path: "body.username", message: "must be a string" },
+    ]);
+    expect(checkValue(body, { username: "1a-" }, "body", { unknownProperties: "reject" })).toEqual([
+      { path: "body.username", message: "must start with a letter" },
+      { path: "body.username", message: "may contain only letters, digits and underscores" },
+    ]);
   });
 });

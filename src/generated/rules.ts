@@ -36,8 +36,7 @@ export const operations = {
           "enum": [
             "read_write",
             "read_scaling"
-          ],
-          "default": "read_write"
+          ]
         },
         "description": {
           "type": "string",
@@ -50,7 +49,6 @@ export const operations = {
       ]
     },
     "bodyRequired": true,
-    "successStatus": 200,
     "response": {
       "type": "object",
       "properties": {
@@ -102,7 +100,6 @@ export const operations = {
         "maxLength": 255
       }
     },
-    "successStatus": 200,
     "response": {
       "type": "object",
       "properties": {
@@ -164,7 +161,6 @@ export const operations = {
         "maxLength": 255
       }
     },
-    "successStatus": 200,
     "response": {
       "type": "object"
     }
@@ -179,18 +175,17 @@ export const operations = {
         "username": {
           "allOf": [
             {
-              "type": "string",
               "pattern": "^[\\p{L}]",
               "patternMessage": "must start with a letter",
               "minLength": 1,
               "maxLength": 255
             },
             {
-              "type": "string",
               "pattern": "^[\\p{L}\\d_]*$",
               "patternMessage": "may contain only letters, digits and underscores"
             }
-          ]
+          ],
+          "type": "string"
         }
       },
       "required": [
@@ -198,7 +193,6 @@ export const operations = {
       ]
     },
     "bodyRequired": true,
-    "successStatus": 200,
     "response": {
       "type": "object",
       "properties": {
@@ -229,7 +223,6 @@ export const operations = {
         "type": "string"
       }
     },
-    "successStatus": 200,
     "response": {
       "type": "object",
       "properties": {
@@ -296,7 +289,6 @@ export const operations = {
         "maxLength": 255
       }
     },
-    "successStatus": 200,
     "response": {
       "type": "object",
       "properties": {
@@ -373,7 +365,6 @@ export const operations = {
       }
     },
     "bodyRequired": true,
-    "successStatus": 200,
     "response": {
       "type": "object",
       "properties": {
@@ -390,7 +381,6 @@ export const operations = {
     "method": "get",
     "path": "/v1/active_accounts",
     "pathParams": {},
-    "successStatus": 200,
     "response": {
       "type": "object",
       "properties": {
@@ -446,7 +436,6 @@ export const operations = {
         "maxLength": 255
       }
     },
-    "successStatus": 200,
     "response": {
       "type": "object",
       "properties": {
@@ -588,7 +577,6 @@ export const operations = {
       ]
     },
     "bodyRequired": true,
-    "successStatus": 200,
     "response": {
       "type": "object",
       "properties": {

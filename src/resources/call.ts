@@ -3,7 +3,7 @@
 import { operations } from "../rules.js";
 import { NOT_THE_API } from "../hints.js";
 import type { OperationId } from "../rules.js";
-import { ResponseShapeError, TokenScopeError, ValidationError, errorFromResponse } from "../errors.js";
+import { ResponseShapeError, TokenScopeError, ValidationError, errorFromResponse, parseJson } from "../errors.js";
 import type { ApiError, ErrorContext } from "../errors.js";
 import { actionOf, decideScope, scopeFactsFromIdentity } from "../scope.js";
 import { readCallOptions } from "../options.js";
@@ -11,7 +11,7 @@ import { callQuietly } from "../quietly.js";
 import { checkRequest } from "../validation/request.js";
 import type { RequestInput } from "../validation/request.js";
 import { checkValue } from "../validation/schema.js";
-import { MAX_INPUT_DEPTH, TooDeep, plain } from "../validation/plain.js";
+import { plain } from "../validation/plain.js";
 import type { Issue } from "../validation/schema.js";
 import { responseMeta, takeBufferedText } from "../transport/transport.js";
 import { BUFFERED, OVERRIDES } from "../transport/request.js";
@@ -34,11 +34,7 @@ export interface Checked {
 /** Any failure to read a call's arguments, other than the library's own refusals, as a refusal. */
 export function unreadable(error: unknown): ValidationError {
   if (error instanceof ValidationError) return error;
-  return new ValidationError([
-    error instanceof TooDeep
-      ? { path: "arguments", message: `are nested more than ${MAX_INPUT_DEPTH} levels deep` }
-      : { path: "arguments", message: "could not be read: a getter or proxy in them threw" },
-  ]);
+  return new ValidationError([{ path: "arguments", message: "could not be read (a getter or proxy threw)" }]);
 }
 
 /**
@@ -78,12 +74,8 @@ export function guardScope(context: ResourceContext, operationId: OperationId, t
   if (!context.identity) return;
   const decision = decideScope(actionOf[operationId], scopeFactsFromIdentity(context.identity, target));
   if (decision.outcome !== "deny") return;
-  // The table speaks with full knowledge; the client knows only the list it was given and what it created.
-  const reason =
-    decision.rule === "S3"
-      ? `"${target}" is not you and not in identity.serviceAccounts (the service accounts this client was told of ` +
-        `or created), and the API never creates tokens for another member`
-      : decision.reason;
+  // The table speaks with full knowledge; the client knows only the accounts it was told of or created.
+  const reason = decision.rule === "S3" ? `${decision.reason} (not in identity.serviceAccounts)` : decision.reason;
   throw new TokenScopeError(decision.rule, reason);
 }
 
@@ -124,17 +116,21 @@ export async function send<T>(
   }
   if (!response.ok) throw apiError(response, error, { operationId, redact: context.redact });
   if (!("response" in rule)) return undefined as T;
-  const parsed = parseJson(takeBufferedText(response));
-  if (!parsed.ok) {
+  const text = takeBufferedText(response);
+  // JSON.parse never yields undefined: undefined is a text that is not JSON.
+  const value = parseJson(text);
+  if (value === undefined) {
+    const empty = !text.trim();
     throw new ResponseShapeError(
-      [{ path: "response", message: parsed.empty ? "is empty" : "is not JSON" }],
-      `The API answered ${response.status} with ${parsed.empty ? "an empty body" : "a body that is not JSON"}`,
-      parsed.empty ? undefined : NOT_THE_API,
+      [{ path: "response", message: empty ? "is empty" : "is not JSON" }],
+      undefined,
+      empty ? undefined : NOT_THE_API,
     );
   }
-  const issues = checkValue(rule.response, parsed.value, "response", { unknownProperties: "allow" });
-  if (issues.length) throw new ResponseShapeError(issues.map((i) => ({ ...i, message: context.redact(i.message) })));
-  return parsed.value as T;
+  const issues = checkValue(rule.response, value, "response", { unknownProperties: "allow" });
+  // Scrubbed, like every error of a call, by withScrubbedErrors on its way to the caller.
+  if (issues.length) throw new ResponseShapeError(issues);
+  return value as T;
 }
 
 /** `check`, then `send`: the whole path of a plain call. A refusal rejects the promise; it never throws. */
@@ -146,12 +142,4 @@ export async function call<T>(
 ) {
   const checked = check(context, operationId, input, options);
   return send<T>(context, operationId, checked.input, checked.options);
-}
-
-function parseJson(text: string): { ok: true; value: unknown } | { ok: false; empty: boolean } {
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch {
-    return { ok: false, empty: text.trim() === "" };
-  }
 }

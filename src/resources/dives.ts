@@ -69,10 +69,9 @@ export function createDivesResource(context: ResourceContext): DivesResource {
       const checked = input.body as CreateEmbedSessionBody;
       const sent = bodyToSend(checked);
       if (sent !== checked) {
-        context.logger.warn?.(
-          "session_hint is deprecated: it was sent as session_name, which replaces it. Pass session_name instead.",
-          { field: "session_hint" },
-        );
+        context.logger.warn?.("session_hint is deprecated: it was sent as session_name, which replaces it.", {
+          field: "session_hint",
+        });
       }
       const session = await send<EmbedSession>(context, OPERATION, { ...input, body: sent }, options);
       // The session itself stays out of the error: it may still be a credential.

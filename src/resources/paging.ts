@@ -34,10 +34,7 @@ export function memoryKey(text: string): string | number {
 
 /** Ends a walk whose next page token cannot be followed, saying why. */
 function stop(why: string): never {
-  throw new ResponseShapeError(
-    [{ path: "response.next_page_token", message: why }],
-    `The walk was stopped: the API's next_page_token ${why}`,
-  );
+  throw new ResponseShapeError([{ path: "response.next_page_token", message: why }]);
 }
 
 /**

@@ -48,19 +48,16 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return typeof (value as { [Symbol.asyncIterator]?: unknown } | null)?.[Symbol.asyncIterator] === "function";
 }
 
-/** An async iterable whose failures, at any step, are scrubbed as a call's are. */
-function scrubbedIterable<T>(iterable: AsyncIterable<T>, redact: Redactor): AsyncIterable<T> {
-  const scrub = scrubbing(redact);
-  return {
-    [Symbol.asyncIterator]() {
-      const iterator = iterable[Symbol.asyncIterator]();
-      return {
-        next: () => iterator.next().catch(scrub),
-        return: (value?: unknown) =>
-          iterator.return ? iterator.return(value).catch(scrub) : Promise.resolve({ done: true, value: undefined }),
-      } as AsyncIterator<T>;
-    },
-  };
+/**
+ * An async iterable whose failures, at any step, are scrubbed as a call's are. `yield*` hands each step to the
+ * iterable, an early `return` (a `break`) included.
+ */
+async function* scrubbedIterable<T>(iterable: AsyncIterable<T>, scrub: (error: unknown) => never): AsyncIterable<T> {
+  try {
+    yield* iterable;
+  } catch (error) {
+    scrub(error);
+  }
 }
 
 /**
@@ -83,7 +80,7 @@ export function withScrubbedErrors<R extends object>(resource: R, redact: Redact
         return scrub(error);
       }
       if (result instanceof Promise) return result.catch(scrub);
-      return isAsyncIterable(result) ? scrubbedIterable(result, redact) : result;
+      return isAsyncIterable(result) ? scrubbedIterable(result, scrub) : result;
     };
     // Stack traces and util.inspect name the method, not the wrapper.
     Object.defineProperty(call, "name", { value: name });

@@ -64,7 +64,7 @@ function splitRotateOptions(options: unknown): { beforeRevoke: RotateOptions["be
   try {
     ({ beforeRevoke, ...callOptions } = options as Record<string, unknown>);
   } catch {
-    throw new ValidationError([{ path: "options", message: "could not be read: a getter or proxy in them threw" }]);
+    throw new ValidationError([{ path: "options", message: "could not be read (a getter or proxy threw)" }]);
   }
   if (beforeRevoke !== undefined && typeof beforeRevoke !== "function") {
     throw new ValidationError([{ path: "options.beforeRevoke", message: "must be a function" }]);
@@ -95,14 +95,14 @@ export function createTokensResource(context: ResourceContext): TokensResource {
         tokens = await list(username, options);
       } catch (error) {
         throwIfAborted(options.signal);
-        context.logger.debug?.(`could not check S5 readiness of "${username}": ${(error as Error).message}`);
+        context.logger.debug?.(`S5 check of "${username}" failed: ${(error as Error).message}`);
         return;
       }
     }
     if (isReadyForReadScaling(tokens, enums.token_type.read_write)) return;
     context.logger.warn(
-      `"${username}" holds no read/write token, so a read-scaling token made for it will not work yet (rule S5). ` +
-        `Create a read/write token for "${username}" and connect with it once; its read-scaling tokens work from then on.`,
+      `"${username}" holds no read/write token, so its read-scaling tokens will not work yet (rule S5): ` +
+        `create a read/write token for it and connect with it once.`,
       { username, rule: "S5" },
     );
   }
@@ -156,24 +156,14 @@ export function createTokensResource(context: ResourceContext): TokensResource {
       const newBody = rotationBody(old, input.body as RotateTokenBody, new Date());
       check(context, "users-createToken", { path: { username }, body: newBody });
       const created = await create(username, newBody, options, tokens);
-      if (beforeRevoke) {
-        try {
-          await beforeRevoke(created);
-        } catch (error) {
-          const stage = "beforeRevoke";
-          throw new TokenRotationError({ username, oldTokenId: tokenId, newToken: created, cause: error, stage });
-        }
-      }
+      // Past this point the new token exists: whatever fails, it reaches the caller on the error.
+      let stage: "beforeRevoke" | "revoke" = "beforeRevoke";
       try {
+        await beforeRevoke?.(created);
+        stage = "revoke";
         await deleteToken(username, tokenId, options);
       } catch (error) {
-        throw new TokenRotationError({
-          username,
-          oldTokenId: tokenId,
-          newToken: created,
-          cause: error,
-          stage: "revoke",
-        });
+        throw new TokenRotationError({ username, oldTokenId: tokenId, newToken: created, cause: error, stage });
       }
       return created;
     },

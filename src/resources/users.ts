@@ -54,7 +54,7 @@ export function createUsersResource(context: ResourceContext): UsersResource {
       callOptions,
       (read) =>
         Object.hasOwn(read.query!, PAGE_TOKEN)
-          ? [{ path: PAGE_TOKEN, message: "is not a filter: list and iterate follow the pages themselves" }]
+          ? [{ path: PAGE_TOKEN, message: "is not a filter: list and iterate follow the pages" }]
           : [],
     );
     return { query: input.query as UsersFilter, options };

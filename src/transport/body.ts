@@ -57,23 +57,15 @@ export async function readBodyWithin(response: Response, limit: number, signal?:
     if (done) break;
     if (total + value.byteLength > limit) {
       chunks.push(value.subarray(0, limit - total));
-      total = limit;
       await reader.cancel().catch(() => undefined);
-      return { bytes: concat(chunks, total), truncated: true };
+      return { bytes: await concat(chunks), truncated: true };
     }
     chunks.push(value);
     total += value.byteLength;
   }
-  return { bytes: concat(chunks, total), truncated: false };
+  return { bytes: await concat(chunks), truncated: false };
 }
 
-function concat(chunks: Uint8Array[], total: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
+async function concat(chunks: Uint8Array[]): Promise<Uint8Array> {
+  return chunks.length === 1 ? chunks[0]! : new Uint8Array(await new Blob(chunks).arrayBuffer());
 }

@@ -17,14 +17,15 @@ export interface Overrides {
 }
 
 export class PlainRequest {
-  readonly url: string;
-  readonly method: string;
-  readonly headers: Headers;
-  readonly body: RequestInit["body"];
-  readonly signal: AbortSignal | null | undefined;
-  readonly buffered: boolean;
-  readonly timeoutMs: number | undefined;
-  readonly maxRetries: number | undefined;
+  // Declared only: the constructor assigns every field, and a class field would ship as code too.
+  declare readonly url: string;
+  declare readonly method: string;
+  declare readonly headers: Headers;
+  declare readonly body: RequestInit["body"];
+  declare readonly signal: AbortSignal | null | undefined;
+  declare readonly buffered: boolean;
+  declare readonly timeoutMs: number | undefined;
+  declare readonly maxRetries: number | undefined;
 
   constructor(url: string, init: RequestInit = {}) {
     this.url = url;

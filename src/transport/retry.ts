@@ -25,8 +25,8 @@ export function shouldRetryFailure(method: string, kind: FailureKind): boolean {
 
 /** Delay from a Retry-After header (seconds or an HTTP date), capped; undefined when absent or unreadable. */
 export function retryAfterMs(header: string | null, now: number): number | undefined {
-  if (header === null || header.trim() === "") return undefined;
-  const value = header.trim();
+  const value = header?.trim();
+  if (!value) return undefined;
   // Seconds, or an HTTP date (which always names a weekday or a month); Date.parse alone takes "-1" for a year.
   const ms = /^\d+(\.\d+)?$/.test(value)
     ? Number(value) * 1000

@@ -5,7 +5,14 @@ import type { FetchFunction } from "../config.js";
 import type { Logger } from "../logger.js";
 import { scrubbedCause } from "../redact.js";
 import type { Redactor } from "../redact.js";
-import { ConnectionError, MESSAGE_LENGTH, ResponseShapeError, TimeoutError, ValidationError } from "../errors.js";
+import {
+  ConnectionError,
+  MESSAGE_LENGTH,
+  attemptsSuffix,
+  ResponseShapeError,
+  TimeoutError,
+  ValidationError,
+} from "../errors.js";
 import { snippet } from "../printable.js";
 import { sleep, throwIfAborted, untilAborted } from "./abort.js";
 import { PlainRequest } from "./request.js";
@@ -65,10 +72,6 @@ function isReplayable(body: unknown): boolean {
   return body == null || typeof body === "string" || body instanceof Uint8Array || body instanceof ArrayBuffer;
 }
 
-function attemptsSuffix(attempts: number): string {
-  return attempts > 1 ? ` (after ${attempts} attempts)` : "";
-}
-
 async function toPlainRequest(input: Request | string, init?: RequestInit): Promise<PlainRequest> {
   if (typeof input === "string") return new PlainRequest(input, init);
   const body = input.method === "GET" || input.method === "HEAD" ? undefined : await input.text();
@@ -121,10 +124,9 @@ export function createTransport(config: TransportConfig) {
         return {
           failure: "reset",
           retryable: false,
-          error: new ResponseShapeError(
-            [{ path: "response", message: `is larger than ${SUCCESS_BODY_LIMIT} bytes` }],
-            `The API's answer is larger than ${SUCCESS_BODY_LIMIT} bytes; it was not read`,
-          ),
+          error: new ResponseShapeError([
+            { path: "response", message: `is larger than ${SUCCESS_BODY_LIMIT} bytes, so it was not read` },
+          ]),
         };
       }
       if (response.ok && request.buffered) return { response, truncated, text: decodeBody(bytes) };
@@ -149,7 +151,10 @@ export function createTransport(config: TransportConfig) {
     }
   }
 
-  /** A failed attempt as a ConnectionError. Whatever was thrown, nothing here can throw. */
+  /**
+   * A failed attempt as a ConnectionError. Whatever was thrown, nothing here can throw: the URL parsed when
+   * leavesBase checked it.
+   */
   function connectionFailure(url: string, error: unknown): Attempt {
     let kind: FailureKind = "reset";
     let cause: Error;
@@ -161,13 +166,13 @@ export function createTransport(config: TransportConfig) {
     try {
       cause = scrubbedCause(error, redact);
     } catch {
-      cause = new Error("the fetch function failed with a value that cannot be read");
+      cause = new Error("the fetch function failed");
     }
     const reason = snippet(redact(describeFailure(error)), MESSAGE_LENGTH);
     return {
       failure: kind,
       retryable: true,
-      error: new ConnectionError(`Could not reach the MotherDuck API at ${hostOf(url)}: ${reason}`, { cause }),
+      error: new ConnectionError(`Could not reach the MotherDuck API at ${new URL(url).host}: ${reason}`, { cause }),
     };
   }
 
@@ -231,14 +236,6 @@ export function createTransport(config: TransportConfig) {
       throw error;
     }
   };
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return "an unreadable URL";
-  }
 }
 
 /** The system error code or message of a fetch failure; a hostile error's getters cannot make it throw. */

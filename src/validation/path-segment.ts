@@ -12,6 +12,6 @@ export function checkPathSegment(value: unknown, path: string): Issue[] {
     return [{ path, message: `must not be "${value}", which URLs resolve as a relative path` }];
   }
   // A lone surrogate has no UTF-8 encoding, so it could never reach the server as itself.
-  if (!value.isWellFormed()) return [{ path, message: "must be well-formed Unicode (it contains a lone surrogate)" }];
+  if (!value.isWellFormed()) return [{ path, message: "must be well-formed Unicode (no lone surrogate)" }];
   return [];
 }

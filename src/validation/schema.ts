@@ -21,7 +21,6 @@ export interface SchemaRule {
   readonly required?: readonly string[];
   readonly items?: SchemaRule;
   readonly allOf?: readonly SchemaRule[];
-  readonly default?: unknown;
   /** OpenAPI 3.0: null is allowed as well as the type. */
   readonly nullable?: boolean;
   /** The value must not satisfy this rule. */
@@ -65,7 +64,7 @@ function codePointLength(value: string): number {
 }
 
 /** A JSON object: an object literal or a parsed one, not an array, a Date, a Map or another class's instance. */
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== "object" || value === null) return false;
   const prototype = Object.getPrototypeOf(value);
   return prototype === Object.prototype || prototype === null;
@@ -83,40 +82,26 @@ function utf8Length(text: string): number {
 }
 
 /**
- * Why a value is not plain JSON data, if it is not: a function (a `toJSON` method among them, which would
- * replace the value when it is sent), a symbol, a number JSON cannot hold, or an object that is not a plain
- * object or an array.
+ * Whether a value is plain JSON data: plain objects, arrays, strings, finite numbers, booleans and null (and
+ * undefined, which JSON leaves out). A function is not, a `toJSON` method among them, which would replace the
+ * value when it is sent; nor is a Date, a Map or another class's instance.
  */
-function notJsonData(value: unknown): string | undefined {
-  if (typeof value === "function" || typeof value === "symbol" || typeof value === "bigint") {
-    return `a ${typeof value} is not JSON`;
-  }
-  if (typeof value === "number" && !Number.isFinite(value)) return `${value} is not a JSON number`;
-  if (typeof value !== "object" || value === null) return undefined;
-  if (!Array.isArray(value) && !isPlainObject(value)) return "only plain objects and arrays are JSON";
-  for (const item of Object.values(value)) {
-    const problem = notJsonData(item);
-    if (problem) return problem;
-  }
-  return undefined;
+function isJsonData(value: unknown): boolean {
+  const type = typeof value;
+  if (type === "number") return Number.isFinite(value);
+  if (type !== "object" || value === null) return type === "string" || type === "boolean" || value == null;
+  return (Array.isArray(value) || isPlainObject(value)) && Object.values(value as object).every(isJsonData);
 }
 
 /**
- * The value's compact JSON encoding, or why it has none. Once notJsonData finds nothing, JSON.stringify cannot
- * throw: the value holds only plain objects, arrays and JSON's own primitives, read once into plain data.
+ * The value's compact JSON encoding, or why it has none. Once isJsonData holds, JSON.stringify cannot throw: the
+ * value holds only plain objects, arrays and JSON's own primitives, read once into plain data.
  */
 function compactJson(value: unknown): { text: string } | { problem: string } {
-  const problem = notJsonData(value);
-  if (problem) return { problem: `must be JSON data (${problem})` };
-  const text = JSON.stringify(value);
-  return text === undefined ? { problem: "is not JSON" } : { text };
-}
-
-/** "both a and b", "all of a, b and c". */
-function allOfNames(names: readonly string[]): string {
-  if (names.length < 2) return names.join("");
-  const listed = `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
-  return names.length === 2 ? `both ${listed}` : `all of ${listed}`;
+  const text = isJsonData(value) ? JSON.stringify(value) : undefined;
+  return text === undefined
+    ? { problem: "must be JSON data: plain objects, arrays, strings, finite numbers, booleans and null" }
+    : { text };
 }
 
 const typeChecks: Record<string, { test: (value: unknown) => boolean; message: string }> = {
@@ -143,10 +128,9 @@ function describe(value: unknown): string {
  */
 export function checkValue(rule: SchemaRule, value: unknown, path: string, options: CheckOptions): Issue[] {
   const issues: Issue[] = [];
+  // Each problem is found once: the generator gives allOf parts no check in common.
   collect(rule, value, path, options, issues);
-  if (issues.length < 2) return issues;
-  // allOf parts may find the same problem (both say "must be a string"); report it once.
-  return issues.filter((a, i) => issues.findIndex((b) => b.path === a.path && b.message === a.message) === i);
+  return issues;
 }
 
 function collect(rule: SchemaRule, value: unknown, path: string, options: CheckOptions, issues: Issue[]): void {
@@ -214,7 +198,7 @@ function collect(rule: SchemaRule, value: unknown, path: string, options: CheckO
         } else if (options.unknownProperties === "reject" || rule.additionalProperties === false) {
           issues.push({
             path: join(path, name),
-            message: `is not a field of this request (known fields: ${Object.keys(properties).join(", ")})`,
+            message: `is not a field of this request (known fields: ${Object.keys(properties).join(", ") || "none"})`,
           });
         }
       }
@@ -232,7 +216,8 @@ function checkNot(rule: SchemaRule, forbidden: SchemaRule, value: unknown, path:
   if (found.length) return;
   const why = rule.notMessage ? ` (${rule.notMessage})` : "";
   if (forbidden.enum) issues.push({ path, message: `must not be ${describe(value)}${why}` });
-  else if (forbidden.required) issues.push({ path, message: `must not set ${allOfNames(forbidden.required)}${why}` });
+  else if (forbidden.required)
+    issues.push({ path, message: `must not set ${forbidden.required.join(" and ")} together${why}` });
   else issues.push({ path, message: `must not match ${describe(forbidden)}${why}` });
 }
 
