@@ -14,6 +14,7 @@ import { MAX_INPUT_DEPTH, TooDeep, plain } from "../validation/plain.js";
 import type { Issue } from "../validation/schema.js";
 import { responseMeta, takeBufferedText } from "../transport/transport.js";
 import { BUFFERED, OVERRIDES } from "../transport/request.js";
+import { retryAfterMs } from "../transport/retry.js";
 import type { CallOptions, ResourceContext } from "./context.js";
 
 /** The openapi-fetch options of every resource call: the transport hands over the text it read. */
@@ -119,6 +120,7 @@ export async function send<T>(
       status: response.status,
       requestId: requestId === null ? undefined : context.redact(requestId),
       attempts,
+      ...(response.status === 429 && { retryAfterMs: retryAfterMs(response.headers.get("retry-after"), Date.now()) }),
     });
   }
   if (!response.ok) throw apiError(response, error, { operationId, redact: context.redact });
