@@ -98,8 +98,9 @@ export function createTokensResource(context: ResourceContext): TokensResource {
       } catch (error) {
         throwIfAborted(options.signal);
         context.logger.debug?.(`could not check S5 readiness of "${username}": ${(error as Error).message}`);
-        // The check was refused for the rate: the create that follows would be too, so it waits as told.
-        if (error instanceof RateLimitError) await sleep(error.retryAfterMs ?? 0, options.signal);
+        // The check was refused for the rate: the create that follows would be too, so it waits as told (and a
+        // millisecond more, since a timer may fire up to one early).
+        if (error instanceof RateLimitError) await sleep((error.retryAfterMs ?? 0) + 1, options.signal);
         return;
       }
     }

@@ -108,7 +108,9 @@ export function createPacer(concurrency: number, signal: AbortSignal | undefined
    */
   function heard(answer: ResponseInfo, refusals: number): void {
     if (answer.status === 429) {
-      pace = afterRateLimit(pace, answer.retryAfterMs ?? fallbackWaitMs(refusals + 1), now());
+      // One millisecond more: the clock counts whole milliseconds, and a pause must never end short.
+      const waitMs = (answer.retryAfterMs ?? fallbackWaitMs(refusals + 1)) + 1;
+      pace = afterRateLimit(pace, waitMs, now());
     } else if (answer.status < 400) pace = afterSuccess(pace, now());
   }
 
