@@ -120,6 +120,11 @@ export interface ResponseInfo {
   requestId: string | undefined;
   /** How many attempts the request took, retries included. */
   attempts: number;
+  /**
+   * On a 429 only: how long its `Retry-After` asked to wait, in ms (as RateLimitError's `retryAfterMs`), so a
+   * caller pacing many calls can hold the others from the moment the refusal arrives. Undefined when it did not say.
+   */
+  retryAfterMs?: number | undefined;
 }
 
 const CALL_OPTIONS: readonly (keyof CallOptions)[] = ["signal", "timeoutMs", "maxRetries", "onResponse"];

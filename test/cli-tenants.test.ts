@@ -341,4 +341,19 @@ describe("tenants remove", () => {
     expect(again.code).toBe(0);
     expect(again.stderr).toMatch(/^1 tenant: 1 unchanged\./m);
   });
+
+  it("removes the account a username in another case names, reports its exact username, and exits 0", async () => {
+    const p = fresh();
+    const { file, secrets } = await setUp(`tenants:\n  - serviceAccount: ${p}_k00\n    tokens: { app: {} }\n`);
+    expect((await runCli(["tenants", "apply", "-f", file, "--secrets-dir", secrets], admin())).code).toBe(0);
+    const upper = `${p}_K00`.toUpperCase();
+    const removed = await runCli(["tenants", "remove", upper, "--secrets-dir", secrets, "--yes", "--json"], admin());
+    expect(removed.code).toBe(0);
+    expect(JSON.parse(removed.stdout)).toEqual({
+      tenants: [expect.objectContaining({ serviceAccount: `${p}_k00`, outcome: "removed" })],
+      failed: 0,
+    });
+    expect((await md().users.list()).map((u) => u.username.toLowerCase())).not.toContain(`${p}_k00`);
+    expect(await fileSecretStore(secrets).keys(`${p}_k00/`)).toEqual([]);
+  });
 });

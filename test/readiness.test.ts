@@ -1,5 +1,5 @@
 // Rule S5: a read-scaling token for a service account that never connected with a read/write token.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createMotherDuckClient } from "../src/index.js";
 import type { Identity } from "../src/index.js";
 import { useRecordingServer } from "./helpers/recording-server.js";
@@ -67,5 +67,42 @@ describe("the S5 readiness warning", () => {
     expect(token.token_type).toBe(READ_SCALING);
     expect(methods()).toEqual(["GET", "POST"]);
     expect(warnings).toEqual([]);
+  });
+});
+
+describe("the S5 check refused for the rate", () => {
+  const refused: Reply = {
+    status: 429,
+    headers: { "retry-after": "1" },
+    body: { code: "RATE_LIMITED", message: "slow down" },
+  };
+
+  it("holds the create until the check's Retry-After has passed", { timeout: 20_000 }, async () => {
+    const arrivals: Array<[string, number]> = [];
+    server.reply((request) => {
+      arrivals.push([request.method, performance.now()]);
+      return api([], refused)(request);
+    });
+    const { md } = client();
+    const token = await md.tokens.create("svc_bi", { name: "replica", token_type: READ_SCALING });
+    expect(token.token_type).toBe(READ_SCALING);
+    expect(arrivals.map(([method]) => method)).toEqual(["GET", "POST"]);
+    // Measured between two arrivals at the server: the POST left no sooner than the Retry-After allowed.
+    expect(arrivals[1]![1] - arrivals[0]![1]).toBeGreaterThanOrEqual(1000);
+  });
+
+  it("gives up that wait when the call's signal aborts, and sends nothing more", { timeout: 20_000 }, async () => {
+    // A 30 s Retry-After: only the abort can end the wait within the test's time.
+    server.reply(api([], { ...refused, headers: { "retry-after": "30" } }));
+    const { md } = client();
+    const controller = new AbortController();
+    const reason = new Error("caller gave up");
+    const options = { signal: controller.signal };
+    const created = md.tokens.create("svc_bi", { name: "replica", token_type: READ_SCALING }, options);
+    await vi.waitUntil(() => server.requests.length === 1, { timeout: 5000 });
+    controller.abort(reason);
+    await expect(created).rejects.toBe(reason);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(methods()).toEqual(["GET"]);
   });
 });

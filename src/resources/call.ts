@@ -15,6 +15,7 @@ import { plain } from "../validation/plain.js";
 import type { Issue } from "../validation/schema.js";
 import { responseMeta, takeBufferedText } from "../transport/transport.js";
 import { BUFFERED, OVERRIDES } from "../transport/request.js";
+import { retryAfterMs } from "../transport/retry.js";
 import type { CallOptions, ResourceContext } from "./context.js";
 
 /** The openapi-fetch options of every resource call: the transport hands over the text it read. */
@@ -112,6 +113,7 @@ export async function send<T>(
       status: response.status,
       requestId: requestId === null ? undefined : context.redact(requestId),
       attempts,
+      ...(response.status === 429 && { retryAfterMs: retryAfterMs(response.headers.get("retry-after"), Date.now()) }),
     });
   }
   if (!response.ok) throw apiError(response, error, { operationId, redact: context.redact });

@@ -1,12 +1,12 @@
 import type { CreateTokenBody, RotateTokenBody, Token, TokenInfo } from "../types.js";
-import { NotFoundError, TokenRotationError, ValidationError } from "../errors.js";
+import { NotFoundError, RateLimitError, TokenRotationError, ValidationError } from "../errors.js";
 import { enums, operations } from "../rules.js";
 import { isReadyForReadScaling } from "../scope.js";
 import { checkValue } from "../validation/schema.js";
 import { call, check, guardScope, send } from "./call.js";
 import type { CallOptions, ResourceContext } from "./context.js";
 import { rotationBody } from "./rotation.js";
-import { throwIfAborted } from "../transport/abort.js";
+import { sleep, throwIfAborted } from "../transport/abort.js";
 
 /** The options of `tokens.rotate`: those of every call, and a step between creating and revoking. */
 export interface RotateOptions extends CallOptions {
@@ -26,7 +26,9 @@ export interface TokensResource {
    * Scope: you may create tokens for yourself (S1) or, with an Admin read/write token, for a service
    * account of your organization (S2); never for another member (S3). Without `ttl` the token never
    * expires (S7). The username is sent exactly as given (S6). A read-scaling token for a service account
-   * that holds no read/write token yet sends a warning to `logger.warn` (S5).
+   * that holds no read/write token yet sends a warning to `logger.warn` (S5). That check lists the account's
+   * tokens first; when the list is refused with 429, the create waits out its `Retry-After` (or until
+   * `options.signal` aborts) before it is sent, so it never leaves inside a wait the API asked for.
    *
    * @throws ValidationError when the username or body breaks the spec (nothing is sent)
    * @throws TokenScopeError when the declared identity may not create this token (nothing is sent)
@@ -96,6 +98,9 @@ export function createTokensResource(context: ResourceContext): TokensResource {
       } catch (error) {
         throwIfAborted(options.signal);
         context.logger.debug?.(`S5 check of "${username}" failed: ${(error as Error).message}`);
+        // The check was refused for the rate: the create that follows would be too, so it waits as told (and a
+        // millisecond more, since a timer may fire up to one early).
+        if (error instanceof RateLimitError) await sleep((error.retryAfterMs ?? 0) + 1, options.signal);
         return;
       }
     }

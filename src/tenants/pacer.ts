@@ -1,10 +1,11 @@
 // One pacer per batch: every request of the batch goes through it. It keeps the pace (pace.ts), queues
-// what may not leave yet, and retries a request refused with 429 itself, after the Retry-After.
+// what may not leave yet, and retries a request refused with 429 itself, after the Retry-After. It reads
+// each answer as the client hands it over (`onResponse`), so a 429 holds the queue before anything else runs.
 import { ApiError, ConnectionError, RateLimitError, TimeoutError } from "../index.js";
 import { sleep } from "../transport/abort.js";
 import { backoffMs, isIdempotent, shouldRetryStatus } from "../transport/retry.js";
-import type { CallOptions } from "../index.js";
-import { afterRateLimit, afterSuccess, fallbackWaitMs, initialPace, mayStart } from "./pace.js";
+import type { CallOptions, ResponseInfo } from "../index.js";
+import { afterDeparture, afterRateLimit, afterSuccess, fallbackWaitMs, initialPace, nextStartAt } from "./pace.js";
 
 /** A request refused this many times with 429 fails after all: the API is not letting the batch through. */
 export const MAX_RATE_LIMITED_ATTEMPTS = 30;
@@ -38,26 +39,38 @@ interface Waiter {
  * the Retry-After has passed, ahead of calls not yet sent. Other failures are the call's own.
  */
 export function createPacer(concurrency: number, signal: AbortSignal | undefined, now: () => number = Date.now): Pacer {
-  let pace = initialPace(concurrency);
+  let pace = initialPace(concurrency, now());
   let inFlight = 0;
   const queue: Waiter[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let timerAt = Infinity;
 
   function pump(): void {
-    if (!queue.length && timer) {
-      clearTimeout(timer);
-      timer = undefined;
-    }
-    while (queue.length && mayStart(pace, inFlight, now())) {
+    for (;;) {
+      const at = queue.length ? nextStartAt(pace, inFlight) : undefined;
+      if (at === undefined || at > now()) {
+        wakeAt(at);
+        return;
+      }
       inFlight++;
+      pace = afterDeparture(pace, now());
       queue.shift()!.resolve();
     }
-    if (queue.length && !timer && now() < pace.pausedUntil) {
-      timer = setTimeout(() => {
-        timer = undefined;
-        pump();
-      }, pace.pausedUntil - now());
-    }
+  }
+
+  /** Keeps one timer, for the earliest time a queued request may leave (none while only an answer can free a place). */
+  function wakeAt(at: number | undefined): void {
+    if (timer && at === timerAt) return;
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    timerAt = Infinity;
+    if (at === undefined) return;
+    timerAt = at;
+    timer = setTimeout(() => {
+      timer = undefined;
+      timerAt = Infinity;
+      pump();
+    }, at - now());
   }
 
   /** Waits for a slot; a retry waits at the front of the queue. */
@@ -89,19 +102,30 @@ export function createPacer(concurrency: number, signal: AbortSignal | undefined
     pump();
   }
 
+  /**
+   * Reads an answer the moment the client has it, before the call settles: a 429 pauses the batch there and
+   * then (a hidden request of a call, like the readiness check of `tokens.create`, included).
+   */
+  function heard(answer: ResponseInfo, refusals: number): void {
+    if (answer.status === 429) {
+      // One millisecond more: the clock counts whole milliseconds, and a pause must never end short.
+      const waitMs = (answer.retryAfterMs ?? fallbackWaitMs(refusals + 1)) + 1;
+      pace = afterRateLimit(pace, waitMs, now());
+    } else if (answer.status < 400) pace = afterSuccess(pace, now());
+  }
+
   return {
     async run(call, method = "POST") {
       for (let refusals = 0, failures = 0; ;) {
         await acquire(refusals > 0);
         let waitMs = 0;
         try {
-          const result = await call({ ...(signal && { signal }), maxRetries: 0 });
-          pace = afterSuccess(pace);
-          return result;
+          const onResponse = (answer: ResponseInfo) => heard(answer, refusals);
+          return await call({ ...(signal && { signal }), maxRetries: 0, onResponse });
         } catch (error) {
           if (signal?.aborted) throw error;
           if (error instanceof RateLimitError && ++refusals < MAX_RATE_LIMITED_ATTEMPTS) {
-            pace = afterRateLimit(pace, error.retryAfterMs ?? fallbackWaitMs(refusals), now());
+            // The pace heard this 429 already; the call goes again, first in line, once the pause is over.
           } else if (isTransient(error, method) && ++failures < MAX_TRANSIENT_ATTEMPTS) {
             // This call's own trouble: it waits alone, without slowing the batch.
             waitMs = backoffMs(failures, Math.random());

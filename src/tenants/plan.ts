@@ -106,7 +106,8 @@ type TokenPlan = { steps: Step[]; error?: string };
 /** The steps for one declared token name. */
 function planToken(serviceAccount: string, name: string, spec: TokenSpec, seen: Observation, nowMs: number): TokenPlan {
   const live = seen.tokens.filter((token) => token.name === name && isLive(token, nowMs));
-  const stored = seen.stored[name];
+  // Own names only: an observation built as a plain object would otherwise answer "toString" with a function.
+  const stored = Object.hasOwn(seen.stored, name) ? seen.stored[name] : undefined;
   const held = stored && live.find((token) => token.id === stored.id);
   const others = live.filter((token) => token !== held).map((token) => token.id);
   const base = { serviceAccount, token: name };

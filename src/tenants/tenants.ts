@@ -26,6 +26,8 @@ import type {
   TenantsReport,
 } from "./types.js";
 import { validateAccounts, validateSpecs } from "./validate.js";
+import { accountNamed, foldUsername } from "./usernames.js";
+import type { KnownAccount } from "./usernames.js";
 
 const DEFAULT_CONCURRENCY = 8;
 const MAX_CONCURRENCY = 256;
@@ -96,27 +98,41 @@ export function createTenants(md: MotherDuckClient, options: TenantsOptions): Te
   const tryLock = lockOf(secrets);
 
   /**
-   * Which of `usernames` exist, and whether each is a service account: one paged scan of the organization's
-   * users. The API may leave `is_service_account` out of a listing; only then, one more scan filtered to
-   * service accounts settles the users the batch names, so an account of unknown kind is never taken for one.
+   * Which of `usernames` exist, under which exact username, and whether each is a service account: one paged
+   * scan of the organization's users, keyed without regard to case as MotherDuck compares usernames. The API
+   * may leave `is_service_account` out of a listing; only then, one more scan filtered to service accounts
+   * settles the users the batch names, so an account of unknown kind is never taken for one.
    */
-  async function scanAccounts(pacer: Pacer, usernames: readonly string[]): Promise<Map<string, boolean>> {
+  async function scanAccounts(pacer: Pacer, usernames: readonly string[]): Promise<Map<string, KnownAccount>> {
     const users: User[] = await pacer.run((callOptions) => md.users.list({}, callOptions), GET);
-    const kinds = new Map(users.map((user) => [user.username, user.is_service_account]));
-    const unknown = usernames.filter((username) => kinds.has(username) && typeof kinds.get(username) !== "boolean");
-    const accounts = new Map([...kinds].map(([username, kind]) => [username, kind === true]));
+    const listed = new Map(users.map((user) => [foldUsername(user.username), user]));
+    const unknown = usernames.filter((name) => {
+      const user = listed.get(foldUsername(name));
+      return user !== undefined && typeof user.is_service_account !== "boolean";
+    });
+    const accounts = new Map<string, KnownAccount>();
+    for (const [folded, user] of listed) {
+      accounts.set(folded, { username: user.username, isServiceAccount: user.is_service_account === true });
+    }
     if (unknown.length) {
       const filter = { is_service_account: true };
       const serviceAccounts = await pacer.run((callOptions) => md.users.list(filter, callOptions), GET);
-      const names = new Set(serviceAccounts.map((user) => user.username));
-      for (const username of unknown) accounts.set(username, names.has(username));
+      const names = new Set(serviceAccounts.map((user) => foldUsername(user.username)));
+      for (const name of unknown) accounts.get(foldUsername(name))!.isServiceAccount = names.has(foldUsername(name));
     }
     return accounts;
   }
 
+  /** The spec under the exact username the API knows its account by, when that differs only in case. */
+  function asKnown(spec: TenantSpec, accounts: Map<string, KnownAccount>): TenantSpec {
+    const known = accountNamed(accounts, spec.serviceAccount);
+    return known ? { ...spec, serviceAccount: known.username } : spec;
+  }
+
   async function storedOf(serviceAccount: string): Promise<Record<string, StoredSecret>> {
     const prefix = tenantPrefix(serviceAccount);
-    const stored: Record<string, StoredSecret> = {};
+    // No prototype: a token named "__proto__" or "toString" is a name like any other.
+    const stored: Record<string, StoredSecret> = Object.create(null);
     for (const key of await secrets!.keys(prefix)) {
       // A store that answers more than it was asked for is not trusted with another tenant's keys.
       if (!key.startsWith(prefix)) continue;
@@ -129,10 +145,10 @@ export function createTenants(md: MotherDuckClient, options: TenantsOptions): Te
     return stored;
   }
 
-  async function observe(spec: TenantSpec, accounts: Map<string, boolean>, pacer: Pacer): Promise<Observation> {
-    const kind = accounts.get(spec.serviceAccount);
+  async function observe(spec: TenantSpec, accounts: Map<string, KnownAccount>, pacer: Pacer): Promise<Observation> {
+    const kind = accountNamed(accounts, spec.serviceAccount)?.isServiceAccount;
     const account = kind === undefined ? "absent" : kind ? "service-account" : "person";
-    if (account === "person") return { account, tokens: [], stored: {} };
+    if (account === "person") return { account, tokens: [], stored: Object.create(null) };
     const stored = await storedOf(spec.serviceAccount);
     if (account === "absent") return { account, tokens: [], stored };
     const tokens = await pacer.run((o) => md.tokens.list(spec.serviceAccount, o), GET);
@@ -142,7 +158,8 @@ export function createTenants(md: MotherDuckClient, options: TenantsOptions): Te
     return { account, tokens, stored, ...(ducklings && { ducklings }) };
   }
 
-  async function planOne(spec: TenantSpec, accounts: Map<string, boolean>, pacer: Pacer): Promise<PlannedTenant> {
+  async function planOne(given: TenantSpec, accounts: Map<string, KnownAccount>, pacer: Pacer): Promise<PlannedTenant> {
+    const spec = asKnown(given, accounts);
     try {
       return planTenant(spec, await observe(spec, accounts, pacer), now());
     } catch (error) {
@@ -327,11 +344,11 @@ export function createTenants(md: MotherDuckClient, options: TenantsOptions): Te
   /** Deletes one service account, then its stored secrets; reports the deletion even when forgetting fails. */
   async function removeOne(
     pacer: Pacer,
-    accounts: Map<string, boolean>,
+    accounts: ReadonlyMap<string, KnownAccount>,
     serviceAccount: string,
   ): Promise<TenantResult> {
     const change: Change = { kind: "delete-service-account", serviceAccount, reason: "removed" };
-    const isServiceAccount = accounts.get(serviceAccount);
+    const isServiceAccount = accountNamed(accounts, serviceAccount)?.isServiceAccount;
     if (isServiceAccount === false) {
       const error = `"${serviceAccount}" is a person's username, not a service account: it is not deleted`;
       return { serviceAccount, outcome: "failed", changes: [], error };
@@ -387,9 +404,11 @@ export function createTenants(md: MotherDuckClient, options: TenantsOptions): Te
       const serviceAccounts = validateAccounts(given);
       const { pacer, concurrency, onProgress } = batch(removeOptions);
       const accounts = await scanAccounts(pacer, serviceAccounts);
-      return runBatch(serviceAccounts, concurrency, onProgress, (serviceAccount) =>
-        locked(pacer, serviceAccount, () => removeOne(pacer, accounts, serviceAccount)),
-      );
+      return runBatch(serviceAccounts, concurrency, onProgress, (given) => {
+        // "T_ACME" removes the account the API knows as "t_acme": MotherDuck holds them to be one.
+        const serviceAccount = accountNamed(accounts, given)?.username ?? given;
+        return locked(pacer, serviceAccount, () => removeOne(pacer, accounts, serviceAccount));
+      });
     },
 
     async secret(serviceAccount, tokenName) {

@@ -9,6 +9,7 @@ import { plain } from "../validation/plain.js";
 import { checkValue } from "../validation/schema.js";
 import type { Issue, SchemaRule } from "../validation/schema.js";
 import { TOKEN_NAME } from "./keys.js";
+import { distinctUsernames, foldUsername } from "./usernames.js";
 import type { TenantSpec } from "./types.js";
 
 const createToken = operations["users-createToken"].body.properties;
@@ -100,8 +101,9 @@ function duplicateIssues(specs: unknown[]): Issue[] {
   specs.forEach((spec, index) => {
     const account = isObject(spec) ? spec.serviceAccount : undefined;
     if (typeof account !== "string") return;
-    const earlier = first.get(account);
-    if (earlier === undefined) first.set(account, index);
+    // MotherDuck holds "t_acme" and "T_ACME" to be one account.
+    const earlier = first.get(foldUsername(account));
+    if (earlier === undefined) first.set(foldUsername(account), index);
     else {
       issues.push({
         path: `tenants[${index}].serviceAccount`,
@@ -143,7 +145,7 @@ export function validateSpecs(given: unknown): TenantSpec[] {
   return specs as TenantSpec[];
 }
 
-/** The usernames given to `remove`, checked as service-account usernames, each at most once. */
+/** The usernames given to `remove`, checked as service-account usernames, each at most once (whatever its case). */
 export function validateAccounts(given: unknown): string[] {
   const accounts = readOnce(given);
   if (!Array.isArray(accounts)) {
@@ -151,5 +153,5 @@ export function validateAccounts(given: unknown): string[] {
   }
   const issues = accounts.flatMap((account, index) => serviceAccountIssues(account, `serviceAccounts[${index}]`));
   if (issues.length) throw new ValidationError(issues);
-  return [...new Set(accounts as string[])];
+  return distinctUsernames(accounts as string[]);
 }
