@@ -6,6 +6,7 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createMotherDuckClient } from "../src/index.js";
 import { createTenants, fileSecretStore, memorySecretStore } from "../src/tenants/index.js";
 import type { SecretStore, StoredSecret, TenantSpec, TenantsReport } from "../src/tenants/index.js";
 import { isStale } from "../src/tenants/file-lock.js";
@@ -166,5 +167,39 @@ describe("the file store's lock", () => {
     expect(isStale({ pid: 10, host: "h", time: at(1), nonce: "n" }, 0, here)).toBe(true); // this process, not held
     expect(isStale(undefined, here.nowMs - 60_000, here)).toBe(false);
     expect(isStale(undefined, here.nowMs - 16 * 60_000, here)).toBe(true);
+  });
+});
+
+describe("a run whose batch scan predates another run's create", () => {
+  it("finds the account the other run created once its create is refused, and converges instead of failing", async () => {
+    world = await startWorld();
+    const { emulator } = world;
+    const batch: TenantSpec[] = [
+      { serviceAccount: "t_late", tokens: { app: { ttl: 3600 } } },
+      { serviceAccount: "t_bare" },
+    ];
+    // Run B's user listing is answered before run A creates anything, and handed to B only once A is done:
+    // B's scan says both accounts are absent, and B takes each lock after A has let go of it.
+    let aDone!: () => void;
+    const aFinished = new Promise<void>((resolve) => (aDone = resolve));
+    const heldFetch: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (new URL(input instanceof Request ? input.url : String(input)).pathname === "/v1/users") await aFinished;
+      return response;
+    };
+    const mdB = createMotherDuckClient({
+      baseUrl: emulator.url,
+      token: emulator.adminToken,
+      logger: {},
+      fetch: heldFetch,
+    });
+    const runB = createTenants(mdB, { secrets: world.store, now: world.now }).apply(batch);
+    const runA = await createTenants(world.md, { secrets: world.store, now: world.now }).apply(batch);
+    aDone();
+    const reportB = await runB;
+    expect(runA.tenants.map((t) => t.outcome)).toEqual(["created", "created"]);
+    expect(reportB.failed).toBe(0);
+    expect(reportB.tenants.map((t) => t.outcome)).toEqual(["unchanged", "unchanged"]);
+    expect(await invariantProblems(world, batch)).toEqual([]);
   });
 });

@@ -123,6 +123,15 @@ export function createTenants(md: MotherDuckClient, options: TenantsOptions): Te
     return accounts;
   }
 
+  /** The batch's accounts with `username` looked up again; the batch's own when the lookup fails. */
+  async function rescan(
+    pacer: Pacer,
+    username: string,
+    accounts: Map<string, KnownAccount>,
+  ): Promise<Map<string, KnownAccount>> {
+    return scanAccounts(pacer, [username]).catch(() => accounts);
+  }
+
   /** The spec under the exact username the API knows its account by, when that differs only in case. */
   function asKnown(spec: TenantSpec, accounts: Map<string, KnownAccount>): TenantSpec {
     const known = accountNamed(accounts, spec.serviceAccount);
@@ -390,12 +399,16 @@ export function createTenants(md: MotherDuckClient, options: TenantsOptions): Te
       const accounts = await scanAccounts(pacer, accountsOf(specs));
       return runBatch(specs, concurrency, onProgress, (spec) =>
         locked(pacer, spec.serviceAccount, async (waited) => {
+          const absent = accountNamed(accounts, spec.serviceAccount) === undefined;
           // Another run converged it meanwhile: whether the account exists is asked again, not assumed.
-          const seen =
-            waited && !accounts.has(spec.serviceAccount)
-              ? await scanAccounts(pacer, [spec.serviceAccount]).catch(() => accounts)
-              : accounts;
-          return applyOne(pacer, await planOne(spec, seen, pacer));
+          const seen = waited && absent ? await rescan(pacer, spec.serviceAccount, accounts) : accounts;
+          const result = await applyOne(pacer, await planOne(spec, seen, pacer));
+          if (result.outcome !== "failed" || result.changes.length > 0 || seen !== accounts || !absent) return result;
+          // The batch's scan said absent, but another run may have created the account and let go of its lock
+          // before this one took it: a create refused with nothing done asks once more, then converges.
+          const again = await rescan(pacer, spec.serviceAccount, accounts);
+          if (accountNamed(again, spec.serviceAccount) === undefined) return result;
+          return applyOne(pacer, await planOne(spec, again, pacer));
         }),
       );
     },
