@@ -84,8 +84,8 @@ export function createMotherDuckClient(options: ClientOptions = {}): MotherDuckC
   if (runsInBrowser() && !config.allowBrowser) {
     throw new ValidationError(
       [{ path: "dangerouslyAllowBrowser", message: "must be true to run in a browser" }],
-      "motherduck-rest refuses to run in a browser, where anyone who loads the page can read its token: call the " +
-        "API from a server, or pass dangerouslyAllowBrowser: true.",
+      "motherduck-rest refuses to run in a browser, where any visitor could read its token: call the API from a " +
+        "server, or pass dangerouslyAllowBrowser: true.",
     );
   }
   const redact = createRedactor([config.token]);
