@@ -90,16 +90,7 @@ export function createMotherDuckClient(options: ClientOptions = {}): MotherDuckC
   }
   const redact = createRedactor([config.token]);
   const logger = safeLogger(config.logger, redact);
-  const transport = createTransport({
-    token: config.token,
-    baseUrl: config.baseUrl,
-    userAgent: `motherduck-rest/${VERSION}`,
-    timeoutMs: config.timeoutMs,
-    maxRetries: config.maxRetries,
-    fetch: config.fetch,
-    logger,
-    redact,
-  });
+  const transport = createTransport({ ...config, userAgent: `motherduck-rest/${VERSION}`, logger, redact });
   const raw = createClient<paths>({
     baseUrl: config.baseUrl,
     fetch: transport as unknown as (input: Request) => Promise<Response>,
