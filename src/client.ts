@@ -84,22 +84,13 @@ export function createMotherDuckClient(options: ClientOptions = {}): MotherDuckC
   if (runsInBrowser() && !config.allowBrowser) {
     throw new ValidationError(
       [{ path: "dangerouslyAllowBrowser", message: "must be true to run in a browser" }],
-      "motherduck-rest refuses to run in a browser, where anyone who loads the page can read its token: call the " +
-        "API from a server, or pass dangerouslyAllowBrowser: true.",
+      "motherduck-rest refuses to run in a browser, where any visitor could read its token: call the API from a " +
+        "server, or pass dangerouslyAllowBrowser: true.",
     );
   }
   const redact = createRedactor([config.token]);
   const logger = safeLogger(config.logger, redact);
-  const transport = createTransport({
-    token: config.token,
-    baseUrl: config.baseUrl,
-    userAgent: `motherduck-rest/${VERSION}`,
-    timeoutMs: config.timeoutMs,
-    maxRetries: config.maxRetries,
-    fetch: config.fetch,
-    logger,
-    redact,
-  });
+  const transport = createTransport({ ...config, userAgent: `motherduck-rest/${VERSION}`, logger, redact });
   const raw = createClient<paths>({
     baseUrl: config.baseUrl,
     fetch: transport as unknown as (input: Request) => Promise<Response>,

@@ -122,16 +122,16 @@ export function checkBaseUrl(value: string, path = "baseUrl"): Issue[] {
   const issue = (message: string): Issue[] => [{ path, message }];
   if (/[\s\x00-\x1f\x7f-\x9f]/.test(value)) return issue("must not contain white space or control characters");
   // WHATWG URL finds credentials only before an "@", so refusing the character refuses them all.
-  if (/[@?#]/.test(value)) return issue("must not contain credentials, a query or a fragment (@, ? or #)");
+  if (/[@?#]/.test(value)) return issue("must not contain credentials, a query or a fragment");
   let url: URL | undefined;
   try {
     url = /^https?:\/\/[^/\\]/i.test(value) ? new URL(value) : undefined;
   } catch {
     // Unparsable: refused below with the same words as a relative URL.
   }
-  if (!url) return issue("must be an absolute http or https URL with a host, such as https://api.motherduck.com");
+  if (!url) return issue("must be an absolute http or https URL, such as https://api.motherduck.com");
   if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
-    return issue("must use https (http only for loopback): plain http would send the token in clear text");
+    return issue("must use https (http only for loopback), or the token travels in clear text");
   }
   return [];
 }

@@ -7,13 +7,11 @@ export interface HintQuery {
 }
 
 const CREATE_TOKEN_FORBIDDEN =
-  "MotherDuck creates a token only for your own user (S1), or with an Admin read/write token for a service " +
-  "account of your organization (S2); never for another member (S3). Check that the username is exactly the " +
-  "service account's.";
+  "A token is created only for your own user (S1), or by an Admin read/write token for a service account of " +
+  "your organization (S2), never for another member (S3): check the username.";
 
 const ADMIN_CALL_FORBIDDEN =
-  "This is an admin call: it needs an Admin read/write token (S2), and a read-scaling token never makes one, " +
-  "not even for its own user (S4).";
+  "An admin call needs an Admin read/write token (S2); a read-scaling token never makes one (S4).";
 
 /** For a 2xx answer that is not JSON at all, such as a web page: no MotherDuck API answers like that. */
 export const NOT_THE_API =
@@ -21,7 +19,7 @@ export const NOT_THE_API =
 
 export function hintFor({ operationId, status, code }: HintQuery): string | undefined {
   if (status === 401) {
-    return "The token was refused: it may be mistyped, expired or revoked. Check MOTHERDUCK_TOKEN or the token option.";
+    return "The token was refused (mistyped, expired or revoked?): check MOTHERDUCK_TOKEN or the token option.";
   }
   if (status === 403) return operationId === "users-createToken" ? CREATE_TOKEN_FORBIDDEN : ADMIN_CALL_FORBIDDEN;
   if (status === 404 && code !== "NOT_FOUND") {

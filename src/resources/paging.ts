@@ -16,20 +16,15 @@ export function nextPageToken(page: { next_page_token?: string | null }): string
 }
 
 /**
- * What a walk remembers of an id or a page token: a short text itself, a longer one as a 53-bit number (two
- * FNV-1a lanes), so that a server sending huge ids or tokens cannot make the walk hold them all. Numbers and
+ * What a walk remembers of an id or a page token: a short text itself, a longer one as a number (its length and
+ * an FNV-1a hash), so that a server sending huge ids or tokens cannot make the walk hold them all. Numbers and
  * strings never equal each other, so a hash never matches a short text.
  */
 export function memoryKey(text: string): string | number {
   if (text.length <= KEPT_AS_TEXT) return text;
-  let a = 0x811c9dc5;
-  let b = text.length;
-  for (let i = 0; i < text.length;) {
-    const code = text.charCodeAt(i++);
-    a = Math.imul(a ^ code, 0x01000193);
-    b = Math.imul(b ^ code, 0x5bd1e995);
-  }
-  return (a >>> 0) * 0x200000 + (b >>> 11);
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length;) hash = Math.imul(hash ^ text.charCodeAt(i++), 0x01000193);
+  return text.length * 2 ** 32 + (hash >>> 0);
 }
 
 /** Ends a walk whose next page token cannot be followed, saying why. */

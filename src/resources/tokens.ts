@@ -106,8 +106,7 @@ export function createTokensResource(context: ResourceContext): TokensResource {
     }
     if (isReadyForReadScaling(tokens, enums.token_type.read_write)) return;
     context.logger.warn(
-      `"${username}" holds no read/write token, so its read-scaling tokens will not work yet (rule S5): ` +
-        `create a read/write token for it and connect with it once.`,
+      `"${username}" has no read/write token yet, so its read-scaling tokens fail (S5): create one and connect with it once.`,
       { username, rule: "S5" },
     );
   }

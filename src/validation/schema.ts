@@ -70,9 +70,8 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return prototype === Object.prototype || prototype === null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const formatChecks: Record<string, { test: (value: string) => boolean; message: string }> = {
-  uuid: { test: (v) => UUID.test(v), message: "must be a UUID" },
+const formatChecks: Record<string, { pattern: RegExp; message: string }> = {
+  uuid: { pattern: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, message: "must be a UUID" },
 };
 
 let encoder: InstanceType<typeof TextEncoder> | undefined;
@@ -168,9 +167,11 @@ function collect(rule: SchemaRule, value: unknown, path: string, options: CheckO
     if (rule.pattern !== undefined && !compiled(rule.pattern).test(value)) {
       issues.push({ path, message: rule.patternMessage ?? `must match the pattern ${rule.pattern}` });
     }
-    const format = rule.format === undefined ? undefined : formatChecks[rule.format];
-    if (rule.format !== undefined && !format) throw new Error(`unsupported format ${rule.format}`);
-    if (format && !format.test(value)) issues.push({ path, message: format.message });
+    if (rule.format !== undefined) {
+      const format = formatChecks[rule.format];
+      if (!format) throw new Error(`unsupported format ${rule.format}`);
+      if (!format.pattern.test(value)) issues.push({ path, message: format.message });
+    }
   }
   if (rule.not) checkNot(rule, rule.not, value, path, issues);
   if (rule.maxJsonBytes !== undefined) {
