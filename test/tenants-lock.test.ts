@@ -203,3 +203,18 @@ describe("a run whose batch scan predates another run's create", () => {
     expect(await invariantProblems(world, batch)).toEqual([]);
   });
 });
+
+describe("what a run killed while writing a secret leaves", () => {
+  it("a secret's temporary file left in a tenant folder is deleted by the next run that takes its lock", async () => {
+    world = await startWorld();
+    const secretsDir = join(dir, "secrets");
+    await createTenants(world.md, { secrets: fileSecretStore(secretsDir), now: world.now }).apply(specs);
+    const leftover = join(secretsDir, "t_race", "app.json.0123456789ab.tmp");
+    await writeFile(leftover, JSON.stringify({ token: "a secret a killed run never renamed into place" }), {
+      mode: 0o600,
+    });
+    const report = await createTenants(world.md, { secrets: fileSecretStore(secretsDir), now: world.now }).apply(specs);
+    expect(report.tenants.map((t) => t.outcome)).toEqual(["unchanged"]);
+    expect((await readdir(join(secretsDir, "t_race"))).sort()).toEqual(["app.json"]);
+  });
+});

@@ -120,14 +120,18 @@ async function takeOver(path: string, judged: string): Promise<boolean> {
 }
 
 /**
- * Deletes what killed runs left beside the lock at `path` (a half-made or moved-aside lock file). Called by the
- * holder only: another run's lock file in the making fails to link, and that run waits as it would anyway.
+ * Deletes what killed runs left beside the lock at `path`: a half-made or moved-aside lock file, and a secret's
+ * temporary file (`*.tmp`) that a run killed while writing it never renamed into place, which may hold a secret.
+ * Called by the holder only: secrets are written under the lock, so no temporary file there is in the making,
+ * and another run's lock file in the making fails to link, and that run waits as it would anyway.
  */
 async function clearLeftovers(path: string): Promise<void> {
   const folder = dirname(path);
   const leftover = `${basename(path)}.`;
   const names = await readdir(folder).catch(() => [] as string[]);
-  for (const name of names) if (name.startsWith(leftover)) await unlink(join(folder, name)).catch(() => undefined);
+  for (const name of names) {
+    if (name.startsWith(leftover) || name.endsWith(".tmp")) await unlink(join(folder, name)).catch(() => undefined);
+  }
 }
 
 /** Takes the lock at `path` (in a tenant folder that exists), or resolves undefined while a live run holds it. */
