@@ -35,6 +35,8 @@ const bad: Array<[variable: string, env: () => Record<string, string>]> = [
   ["EMBED_CUSTOMERS", () => ({ EMBED_CUSTOMERS: "acme:svc_a,," })],
   // Two customers on one service account would read each other's data.
   ["EMBED_CUSTOMERS", () => ({ EMBED_CUSTOMERS: "acme:svc_a,globex:svc_a" })],
+  // MotherDuck compares usernames without regard to case: svc_a and SVC_A are one account.
+  ["EMBED_CUSTOMERS", () => ({ EMBED_CUSTOMERS: "acme:svc_a,globex:SVC_A" })],
   // Both set: neither is silently ignored.
   ["EMBED_CUSTOMERS", () => ({ EMBED_CUSTOMERS: "acme:svc_a", EMBED_USERNAME: "svc_b" })],
   ["EMBED_USERNAME", () => ({ EMBED_CUSTOMERS: "", EMBED_USERNAME: "x".repeat(300) })],

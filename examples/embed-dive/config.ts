@@ -101,8 +101,8 @@ export function customersFrom(variable: string, value: string): [Customer, ...Cu
   const repeated = firstRepeated(customers.map((customer) => customer.id));
   if (repeated !== undefined) throw new StartupError(variable, `names the customer ${JSON.stringify(repeated)} twice`);
   // One service account per customer: an account is what a Dive's data is read as, so two customers sharing one
-  // would see each other's data.
-  const shared = firstRepeated(customers.map((customer) => customer.username));
+  // would see each other's data. MotherDuck compares usernames without regard to case: svc_a and SVC_A are one.
+  const shared = firstRepeated(customers.map((customer) => customer.username.toLowerCase()));
   if (shared !== undefined) {
     throw new StartupError(
       variable,
