@@ -106,7 +106,7 @@ export function createTokensResource(context: ResourceContext): TokensResource {
     }
     if (isReadyForReadScaling(tokens, enums.token_type.read_write)) return;
     context.logger.warn(
-      `"${username}" has no read/write token yet, so its read-scaling tokens fail (S5): create one and connect with it once.`,
+      `"${username}" holds no read/write token yet, so its read-scaling tokens fail (rule S5): create one and connect with it once.`,
       { username, rule: "S5" },
     );
   }
