@@ -27,27 +27,12 @@ async function readOrCancel(reader: ReadableStreamDefaultReader<Uint8Array>, sig
   }
 }
 
-function declaredLength(response: Response): number | undefined {
-  // A compressed body's Content-Length says nothing about its decoded size.
-  const encoding = response.headers.get("content-encoding");
-  if (encoding && encoding !== "identity") return undefined;
-  const header = response.headers.get("content-length");
-  return header !== null && /^\d+$/.test(header) ? Number(header) : undefined;
-}
-
 /**
  * Reads at most `limit` bytes; past that it stops reading, cancels the rest and reports truncation. It counts
- * the bytes that arrive. Content-Length is trusted only for the global fetch, which holds the body to it on
- * the wire; a custom fetch's Response can claim anything. `signal` is given for a custom fetch, whose body may
- * not honour it.
+ * the bytes that arrive, never a Content-Length, which a custom fetch's Response can set to anything. `signal`
+ * is given for a custom fetch, whose body may not honour it.
  */
 export async function readBodyWithin(response: Response, limit: number, signal?: AbortSignal): Promise<BodyRead> {
-  if (!signal) {
-    const length = declaredLength(response);
-    if (length !== undefined && length <= limit) {
-      return { bytes: new Uint8Array(await response.arrayBuffer()), truncated: false };
-    }
-  }
   if (!response.body) return { bytes: new Uint8Array(0), truncated: false };
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
