@@ -29,16 +29,16 @@ async function readOrCancel(reader: ReadableStreamDefaultReader<Uint8Array>, sig
 
 /**
  * Reads at most `limit` bytes; past that it stops reading, cancels the rest and reports truncation. It counts
- * the bytes that arrive, never a Content-Length, which a custom fetch's Response can set to anything. `signal`
- * is given for a custom fetch, whose body may not honour it.
+ * the bytes that arrive, never a Content-Length, which a custom fetch's Response can set to anything. Each read
+ * races `signal`, since a custom fetch's body may not honour it.
  */
-export async function readBodyWithin(response: Response, limit: number, signal?: AbortSignal): Promise<BodyRead> {
+export async function readBodyWithin(response: Response, limit: number, signal: AbortSignal): Promise<BodyRead> {
   if (!response.body) return { bytes: new Uint8Array(0), truncated: false };
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
-    const { done, value } = signal ? await readOrCancel(reader, signal) : await reader.read();
+    const { done, value } = await readOrCancel(reader, signal);
     if (done) break;
     if (total + value.byteLength > limit) {
       chunks.push(value.subarray(0, limit - total));
