@@ -15,40 +15,28 @@ let decoder: InstanceType<typeof TextDecoder> | undefined;
 export const decodeBody = (bytes: Uint8Array) => (decoder ??= new TextDecoder()).decode(bytes);
 
 /**
- * The next chunk, unless the signal aborts first: then the stream is cancelled and the signal's reason
- * thrown. For bodies from a fetch that may not honour its signal.
- */
-async function readOrCancel(reader: ReadableStreamDefaultReader<Uint8Array>, signal: AbortSignal) {
-  try {
-    return await untilAborted(reader.read(), signal);
-  } catch (error) {
-    reader.cancel().catch(() => undefined);
-    throw error;
-  }
-}
-
-/**
  * Reads at most `limit` bytes; past that it stops reading, cancels the rest and reports truncation. It counts
  * the bytes that arrive, never a Content-Length, which a custom fetch's Response can set to anything. Each read
- * races `signal`, since a custom fetch's body may not honour it.
+ * races `signal`, since a custom fetch's body may not honour it; when the signal wins, the stream is cancelled
+ * and the signal's reason thrown.
  */
 export async function readBodyWithin(response: Response, limit: number, signal: AbortSignal): Promise<BodyRead> {
-  if (!response.body) return { bytes: new Uint8Array(0), truncated: false };
-  const reader = response.body.getReader();
+  const reader = response.body?.getReader();
   const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await readOrCancel(reader, signal);
-    if (done) break;
-    if (total + value.byteLength > limit) {
-      chunks.push(value.subarray(0, limit - total));
-      await reader.cancel().catch(() => undefined);
-      return { bytes: await concat(chunks), truncated: true };
+  let room = limit;
+  let truncated = false;
+  try {
+    for (let read; reader && !truncated && !(read = await untilAborted(reader.read(), signal)).done;) {
+      chunks.push(read.value.subarray(0, room));
+      truncated = read.value.byteLength > room;
+      room -= read.value.byteLength;
     }
-    chunks.push(value);
-    total += value.byteLength;
+  } catch (error) {
+    reader!.cancel().catch(() => undefined);
+    throw error;
   }
-  return { bytes: await concat(chunks), truncated: false };
+  if (truncated) await reader!.cancel().catch(() => undefined);
+  return { bytes: await concat(chunks), truncated };
 }
 
 async function concat(chunks: Uint8Array[]): Promise<Uint8Array> {
