@@ -15,55 +15,28 @@ let decoder: InstanceType<typeof TextDecoder> | undefined;
 export const decodeBody = (bytes: Uint8Array) => (decoder ??= new TextDecoder()).decode(bytes);
 
 /**
- * The next chunk, unless the signal aborts first: then the stream is cancelled and the signal's reason
- * thrown. For bodies from a fetch that may not honour its signal.
+ * Reads at most `limit` bytes; past that it stops reading, cancels the rest and reports truncation. It counts
+ * the bytes that arrive, never a Content-Length, which a custom fetch's Response can set to anything. Each read
+ * races `signal`, since a custom fetch's body may not honour it; when the signal wins, the stream is cancelled
+ * and the signal's reason thrown.
  */
-async function readOrCancel(reader: ReadableStreamDefaultReader<Uint8Array>, signal: AbortSignal) {
+export async function readBodyWithin(response: Response, limit: number, signal: AbortSignal): Promise<BodyRead> {
+  const reader = response.body?.getReader();
+  const chunks: Uint8Array[] = [];
+  let room = limit;
+  let truncated = false;
   try {
-    return await untilAborted(reader.read(), signal);
+    for (let read; reader && !truncated && !(read = await untilAborted(reader.read(), signal)).done;) {
+      chunks.push(read.value.subarray(0, room));
+      truncated = read.value.byteLength > room;
+      room -= read.value.byteLength;
+    }
   } catch (error) {
-    reader.cancel().catch(() => undefined);
+    reader!.cancel().catch(() => undefined);
     throw error;
   }
-}
-
-function declaredLength(response: Response): number | undefined {
-  // A compressed body's Content-Length says nothing about its decoded size.
-  const encoding = response.headers.get("content-encoding");
-  if (encoding && encoding !== "identity") return undefined;
-  const header = response.headers.get("content-length");
-  return header !== null && /^\d+$/.test(header) ? Number(header) : undefined;
-}
-
-/**
- * Reads at most `limit` bytes; past that it stops reading, cancels the rest and reports truncation. It counts
- * the bytes that arrive. Content-Length is trusted only for the global fetch, which holds the body to it on
- * the wire; a custom fetch's Response can claim anything. `signal` is given for a custom fetch, whose body may
- * not honour it.
- */
-export async function readBodyWithin(response: Response, limit: number, signal?: AbortSignal): Promise<BodyRead> {
-  if (!signal) {
-    const length = declaredLength(response);
-    if (length !== undefined && length <= limit) {
-      return { bytes: new Uint8Array(await response.arrayBuffer()), truncated: false };
-    }
-  }
-  if (!response.body) return { bytes: new Uint8Array(0), truncated: false };
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = signal ? await readOrCancel(reader, signal) : await reader.read();
-    if (done) break;
-    if (total + value.byteLength > limit) {
-      chunks.push(value.subarray(0, limit - total));
-      await reader.cancel().catch(() => undefined);
-      return { bytes: await concat(chunks), truncated: true };
-    }
-    chunks.push(value);
-    total += value.byteLength;
-  }
-  return { bytes: await concat(chunks), truncated: false };
+  if (truncated) await reader!.cancel().catch(() => undefined);
+  return { bytes: await concat(chunks), truncated };
 }
 
 async function concat(chunks: Uint8Array[]): Promise<Uint8Array> {

@@ -80,7 +80,6 @@ async function toPlainRequest(input: Request | string, init?: RequestInit): Prom
 
 export function createTransport(config: TransportConfig) {
   const { token, logger, redact } = config;
-  const trustedFetch = config.fetch === globalThis.fetch;
   const fetchFunction = config.fetch;
   const authorization = `Bearer ${token}`;
   const base = baseOf(config.baseUrl);
@@ -101,8 +100,6 @@ export function createTransport(config: TransportConfig) {
       callerAttached = false;
     };
     callerSignal?.addEventListener("abort", onCallerAbort, { once: true });
-    // The global fetch honours its signal; a custom one may not, so its promise and body race the signal.
-    const watch = trustedFetch ? undefined : controller.signal;
     const started = performance.now();
     try {
       const fetched = fetchFunction(request.url, {
@@ -113,12 +110,13 @@ export function createTransport(config: TransportConfig) {
         // The API does not redirect; following one could carry the token to another host.
         redirect: "manual",
       });
-      const response = watch ? await untilAborted(fetched, watch) : await fetched;
+      // A custom fetch may not honour its signal, so its promise and body race the signal, whatever the fetch.
+      const response = await untilAborted(fetched, controller.signal);
       // Once a create has answered 2xx, its token exists: the caller's abort no longer discards it, as it
       // would discard a read. The time limit still holds.
       if (response.ok && !isIdempotent(request.method)) detachCaller();
       const limit = response.ok ? SUCCESS_BODY_LIMIT : ERROR_BODY_LIMIT;
-      const { bytes, truncated } = await readBodyWithin(response, limit, watch);
+      const { bytes, truncated } = await readBodyWithin(response, limit, controller.signal);
       log(request, attempt, started, response.status);
       if (truncated && response.ok) {
         return {

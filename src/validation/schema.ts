@@ -46,22 +46,12 @@ export interface CheckOptions {
 
 const compiledPatterns = new Map<string, RegExp>();
 
-function compiled(pattern: string): RegExp {
-  let regex = compiledPatterns.get(pattern);
-  if (!regex) {
-    // The spec's patterns use \p{L}, which only means "any letter" in Unicode mode.
-    regex = new RegExp(pattern, "u");
-    compiledPatterns.set(pattern, regex);
-  }
-  return regex;
-}
+// The spec's patterns use \p{L}, which only means "any letter" in Unicode mode.
+const compiled = (pattern: string): RegExp =>
+  compiledPatterns.get(pattern) ?? compiledPatterns.set(pattern, new RegExp(pattern, "u")).get(pattern)!;
 
 /** JSON Schema counts string length in code points, not UTF-16 units; a string iterates by code point. */
-function codePointLength(value: string): number {
-  let length = 0;
-  for (const _ of value) length++;
-  return length;
-}
+const codePointLength = (value: string): number => Array.from(value).length;
 
 /** A JSON object: an object literal or a parsed one, not an array, a Date, a Map or another class's instance. */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -117,10 +107,6 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? "" : "s"}`;
 }
 
-function describe(value: unknown): string {
-  return JSON.stringify(value);
-}
-
 /**
  * Checks `value` against `rule` and returns every problem found; an empty list means valid.
  * A value of the wrong type gets one issue, not one per keyword that could not apply to it.
@@ -146,7 +132,7 @@ function collect(rule: SchemaRule, value: unknown, path: string, options: CheckO
     }
   }
   if (rule.enum && !rule.enum.includes(value)) {
-    issues.push({ path, message: `must be one of ${rule.enum.map(describe).join(", ")}` });
+    issues.push({ path, message: `must be one of ${rule.enum.map((v) => JSON.stringify(v)).join(", ")}` });
   }
   if (typeof value === "number") {
     if (rule.minimum !== undefined && !(value >= rule.minimum)) {
@@ -216,10 +202,10 @@ function checkNot(rule: SchemaRule, forbidden: SchemaRule, value: unknown, path:
   collect(forbidden, value, path, { unknownProperties: "allow" }, found);
   if (found.length) return;
   const why = rule.notMessage ? ` (${rule.notMessage})` : "";
-  if (forbidden.enum) issues.push({ path, message: `must not be ${describe(value)}${why}` });
+  if (forbidden.enum) issues.push({ path, message: `must not be ${JSON.stringify(value)}${why}` });
   else if (forbidden.required)
     issues.push({ path, message: `must not set ${forbidden.required.join(" and ")} together${why}` });
-  else issues.push({ path, message: `must not match ${describe(forbidden)}${why}` });
+  else issues.push({ path, message: `must not match ${JSON.stringify(forbidden)}${why}` });
 }
 
 function join(path: string, name: string): string {
