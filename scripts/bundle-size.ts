@@ -12,7 +12,7 @@ const root = join(fileURLToPath(import.meta.url), "../..");
 /** The budget for the one-token app, gzipped: `npm test` and `npm run bench` both hold it. */
 export const BUNDLE_BUDGET_BYTES = 12 * 1024;
 /**
- * What `npm test` enforces: the size measured with all ten operations and four hardening passes in (16,258
+ * What `npm test` enforces: the size measured with all ten operations and four hardening passes in (16,266
  * bytes), plus about 50 bytes, so that the bundle cannot grow unnoticed. It is above the 12 KB budget, which the
  * bench reports as a miss; CONTRIBUTING.md's Performance section says where the bytes go.
  */
