@@ -44,6 +44,11 @@ function cuttingFetch(
   return cutting;
 }
 
+/** A client of the world's emulator whose requests go through `fetch`. */
+function clientThrough(world: World, fetch: typeof globalThis.fetch) {
+  return createMotherDuckClient({ baseUrl: world.emulator.url, token: world.emulator.adminToken, logger: {}, fetch });
+}
+
 /** A store that fails its k-th call (of any kind), once. */
 function storeFailingAt(k: number, inner: SecretStore): SecretStore & { count: () => number } {
   let n = 0;
@@ -84,12 +89,7 @@ async function countRequests(): Promise<number> {
   const world = await prepared();
   try {
     const counting = cuttingFetch(0, new AbortController(), "before");
-    const md = createMotherDuckClient({
-      baseUrl: world.emulator.url,
-      token: world.emulator.adminToken,
-      logger: {},
-      fetch: counting,
-    });
+    const md = clientThrough(world, counting);
     expect((await createTenants(md, { secrets: world.store, now: world.now }).apply(after)).failed).toBe(0);
     return counting.count();
   } finally {
@@ -110,12 +110,7 @@ describe("tenants crash safety", () => {
           const world = await prepared();
           try {
             const controller = new AbortController();
-            const md = createMotherDuckClient({
-              baseUrl: world.emulator.url,
-              token: world.emulator.adminToken,
-              logger: {},
-              fetch: cuttingFetch(k, controller, when),
-            });
+            const md = clientThrough(world, cuttingFetch(k, controller, when));
             const outcome = await createTenants(md, { secrets: world.store, now: world.now })
               .apply(after, { signal: controller.signal, concurrency: 2 })
               .then(
@@ -168,12 +163,7 @@ describe("a batch aborted while a custom fetch is being called", () => {
     const world = await startWorld();
     try {
       const controller = new AbortController();
-      const md = createMotherDuckClient({
-        baseUrl: world.emulator.url,
-        token: world.emulator.adminToken,
-        logger: {},
-        fetch: cuttingFetch(1, controller, "before"),
-      });
+      const md = clientThrough(world, cuttingFetch(1, controller, "before"));
       await expect(md.users.list({}, { signal: controller.signal })).rejects.toThrow("cut before request 1");
       await new Promise((resolve) => setTimeout(resolve, 50));
     } finally {
