@@ -2,7 +2,7 @@
 import { checkValue } from "./validation/schema.js";
 import type { Issue, SchemaRule } from "./validation/schema.js";
 import type { Identity } from "./scope.js";
-import { ValidationError } from "./errors.js";
+import { ValidationError, describeIssues } from "./errors.js";
 import { consoleLogger, parseLogLevel, readLogger } from "./logger.js";
 import type { Logger } from "./logger.js";
 import { LIMIT_OPTIONS_RULE, readFields, unknownKeyIssues } from "./options.js";
@@ -163,7 +163,7 @@ function readIdentity(identity: unknown): { identity: KnownIdentity | undefined;
   issues.push(...unknownKeyIssues(identity, IDENTITY_FIELDS, "identity."));
   // The service accounts are read once, into a copy, before they are checked.
   const serviceAccounts = Array.isArray(fields.serviceAccounts) ? [...fields.serviceAccounts] : fields.serviceAccounts;
-  issues.push(...checkValue(IDENTITY_RULE, { ...fields, serviceAccounts }, "identity", { unknownProperties: "allow" }));
+  issues.push(...checkValue(IDENTITY_RULE, { ...fields, serviceAccounts }, "identity"));
   if (issues.length) return { identity: undefined, issues };
   const { username, role } = fields as Identity;
   return {
@@ -190,7 +190,7 @@ function invalid(issues: Issue[]): ValidationError {
     issues,
     only && isMissingTokenIssue(only)
       ? `No MotherDuck token: ${only.message.replace(/^is missing: /, "")}.`
-      : `Invalid client options: ${issues.map((i) => `${i.path} ${i.message}`).join("; ")}`,
+      : `Invalid client options: ${describeIssues(issues)}`,
   );
 }
 
@@ -225,7 +225,7 @@ export function resolveConfig(options: unknown, environment: Environment): Resol
   issues.push(
     ...(token === undefined ? [missingTokenIssue(env)] : []),
     ...identity.issues,
-    ...checkValue(CLIENT_OPTIONS_RULE, checked, "", { unknownProperties: "allow" }),
+    ...checkValue(CLIENT_OPTIONS_RULE, checked, ""),
     ...(typeof baseUrl === "string" ? checkBaseUrl(baseUrl) : []),
     ...(typeof fetchFunction === "function"
       ? []

@@ -15,7 +15,7 @@ export const EMBED_IFRAME_SANDBOX = "allow-scripts allow-same-origin";
  * How long an embed session works: 24 hours from when it is minted. Cache one per customer and mint a new one
  * before this runs out, with some margin.
  */
-export const EMBED_SESSION_LIFETIME_MS = 24 * 60 * 60 * 1000;
+export const EMBED_SESSION_LIFETIME_MS = 86_400_000; // 24 hours: a literal, so bundlers drop it when unused
 
 /**
  * The iframe `src` that shows the Dive of an embed session: `https://embed-motherduck.com/sandbox/#session=…`.

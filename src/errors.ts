@@ -15,6 +15,11 @@ function named(ErrorClass: abstract new (...args: never[]) => Error, name: strin
   Object.defineProperty(ErrorClass.prototype, "name", { value: name, writable: true, configurable: true });
 }
 
+/** Issues in one line, as error messages list them: `body.name is required; username must not be empty`. */
+export function describeIssues(issues: readonly Issue[]): string {
+  return issues.map((i) => `${i.path} ${i.message}`).join("; ");
+}
+
 /** The base of every error this library throws. */
 export class MotherDuckError extends Error {
   static {
@@ -33,7 +38,7 @@ export class ValidationError extends MotherDuckError {
   // Fields every constructor assigns are declared only: a class field would ship as one more line of code
   // per field, and the assignments already give them their order.
   declare readonly issues: Issue[];
-  constructor(issues: Issue[], message = `Invalid request: ${issues.map((i) => `${i.path} ${i.message}`).join("; ")}`) {
+  constructor(issues: Issue[], message = `Invalid request: ${describeIssues(issues)}`) {
     super(message);
     this.issues = issues;
   }
@@ -187,7 +192,7 @@ export class ResponseShapeError extends MotherDuckError {
   declare readonly hint: string | undefined;
   constructor(
     issues: Issue[],
-    message = `The API's answer does not match the spec: ${issues.map((i) => `${i.path} ${i.message}`).join("; ")}`,
+    message = `The API's answer does not match the spec: ${describeIssues(issues)}`,
     hint?: string,
   ) {
     super(hint ? `${message}${HINT_SEPARATOR}${hint}` : message);

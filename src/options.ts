@@ -142,21 +142,28 @@ function isAbortSignal(value: unknown): value is AbortSignal {
 
 /**
  * A call's options read once, as a plain snapshot, with every problem found; the call is refused before
- * sending when there is one.
+ * sending when there is one. `callbacks` names a call's own options beyond these, each a function (rotate's
+ * `beforeRevoke`).
  */
-export function readCallOptions(options: unknown): { options: CallOptions; issues: Issue[] } {
+export function readCallOptions(
+  options: unknown,
+  callbacks: readonly string[] = [],
+): { options: CallOptions & Record<string, unknown>; issues: Issue[] } {
   if (options === undefined) return { options: {}, issues: [] };
   if (typeof options !== "object" || options === null) {
     return { options: {}, issues: [{ path: "options", message: "must be an object" }] };
   }
-  const { fields, issues } = readFields(options, CALL_OPTIONS, "options.");
-  issues.push(...unknownKeyIssues(options, CALL_OPTIONS, "options."));
+  const known = [...CALL_OPTIONS, ...callbacks];
+  const { fields, issues } = readFields(options, known, "options.");
+  issues.push(...unknownKeyIssues(options, known, "options."));
   if (fields.signal !== undefined && !isAbortSignal(fields.signal)) {
     issues.push({ path: "options.signal", message: "must be an AbortSignal" });
   }
-  if (fields.onResponse !== undefined && typeof fields.onResponse !== "function") {
-    issues.push({ path: "options.onResponse", message: "must be a function" });
+  for (const name of ["onResponse", ...callbacks]) {
+    if (fields[name] !== undefined && typeof fields[name] !== "function") {
+      issues.push({ path: `options.${name}`, message: "must be a function" });
+    }
   }
-  issues.push(...checkValue(LIMIT_OPTIONS_RULE, fields, "options", { unknownProperties: "allow" }));
-  return { options: fields as CallOptions, issues };
+  issues.push(...checkValue(LIMIT_OPTIONS_RULE, fields, "options"));
+  return { options: fields as CallOptions & Record<string, unknown>, issues };
 }

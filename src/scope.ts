@@ -128,28 +128,42 @@ function decidePrivilegedCall({ callerRole }: ScopeFacts): ScopeDecision {
  * with everything it knows.
  */
 export function decideScope(action: ScopedAction, facts: ScopeFacts): ScopeDecision {
+  return decideOperation(operationOf(action), facts);
+}
+
+/** The operation of the spec that performs `action`: actionOf read backwards. */
+function operationOf(action: ScopedAction): OperationId {
+  return (Object.keys(actionOf) as OperationId[]).find((operationId) => actionOf[operationId] === action)!;
+}
+
+/**
+ * decideScope for a call named by its operation id. The client's guards call this one: operation ids are
+ * already in every bundle (the generated rules are keyed by them), so the action names stay out of an app
+ * that never calls decideScope itself.
+ */
+export function decideOperation(operationId: OperationId, facts: ScopeFacts): ScopeDecision {
   // S4: read-scaling tokens connect to read replicas and never make admin calls, whoever they belong to.
   if (facts.callerIsReadScaling === true) {
     return deny("S4", "a read-scaling token cannot make admin calls; use a read/write token");
   }
-  switch (action) {
-    case "create-token":
+  switch (operationId) {
+    case "users-createToken":
       return decideTokenCreation(facts);
-    case "list-tokens":
-    case "delete-token":
+    case "users-listTokens":
+    case "users-deleteToken":
       return decideTokenManagement(facts);
-    case "create-service-account":
+    case "users-createServiceAccount":
       return decideUserAdministration(facts, "creating a service account");
-    case "delete-user":
+    case "users-delete":
       return decideUserAdministration(facts, "deleting a user");
-    case "get-duckling-config":
+    case "ducklings-getDucklingConfigForUser":
       return decideDucklingConfig(facts, "reading the Duckling configuration");
-    case "set-duckling-config":
+    case "ducklings-setDucklingConfigForUser":
       return decideDucklingConfig(facts, "setting the Duckling configuration");
-    case "list-active-accounts":
+    case "ducklings-getActiveAccounts":
       return decideUserAdministration(facts, "listing active accounts");
-    case "list-users":
-    case "create-embed-session":
+    case "users-list":
+    case "dashboards-createEmbedSession":
       return decidePrivilegedCall(facts);
   }
 }

@@ -168,6 +168,13 @@ describe("npm run generate", () => {
       /parameter dive_id: the format "email" is not enforced/,
     ],
     [
+      "a format beside a pattern, which one rule cannot hold",
+      (spec) => {
+        spec.paths["/v1/dives/{dive_id}/embed-session"].post.parameters[0].schema.pattern = "^[0-9a-f-]+$";
+      },
+      /parameter dive_id: a format and a pattern together are not supported/,
+    ],
+    [
       "a header parameter",
       (spec) => {
         spec.paths["/v1/users"].get.parameters.push({ in: "header", name: "X-Org", schema: { type: "string" } });

@@ -113,6 +113,52 @@ describe("tokens.rotate", () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it("reads beforeRevoke with the call options, and names every problem in them before sending", async () => {
+    const cases: Array<[unknown, Array<{ path: string; message: string }>]> = [
+      [{ beforeRevoke: "deploy" }, [{ path: "options.beforeRevoke", message: "must be a function" }]],
+      [
+        { beforeRevok: () => {}, timeoutMs: 0 },
+        [
+          {
+            path: "options.beforeRevok",
+            message: expect.stringContaining("is not an option (did you mean options.beforeRevoke?)") as never,
+          },
+          { path: "options.timeoutMs", message: "must be at least 1" },
+        ],
+      ],
+      [
+        Object.defineProperty({}, "beforeRevoke", {
+          enumerable: true,
+          get: () => {
+            throw new Error("boom");
+          },
+        }),
+        [{ path: "options.beforeRevoke", message: "could not be read (a getter or proxy threw)" }],
+      ],
+      ["fast", [{ path: "options", message: "must be an object" }]],
+    ];
+    for (const [options, issues] of cases) {
+      const error = await client()
+        .tokens.rotate("svc_etl", OLD_ID, {}, options as never)
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).issues).toEqual(issues);
+    }
+    // Problems in the options and in the body are listed together.
+    const both = await client()
+      .tokens.rotate("svc_etl", OLD_ID, { tll: 3600 } as never, { beforeRevoke: 1 } as never)
+      .catch((e: unknown) => e);
+    expect((both as ValidationError).issues.map((issue) => issue.path)).toEqual(["options.beforeRevoke", "body.tll"]);
+    // Another call does not take rotation's own option.
+    const other = await client()
+      .tokens.list("svc_etl", { beforeRevoke: () => {} } as never)
+      .catch((e: unknown) => e);
+    expect((other as ValidationError).issues).toEqual([
+      { path: "options.beforeRevoke", message: expect.stringContaining("is not an option") },
+    ]);
+    expect(server.requests).toHaveLength(0);
+  });
+
   it("when the create fails, the old token is left alone and the create's error is thrown", async () => {
     server.reply(
       api(tokenInfo(OLD_ID), { create: { status: 403, body: { code: "FORBIDDEN", message: "Unauthorized" } } }),

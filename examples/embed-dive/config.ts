@@ -76,7 +76,7 @@ function customerFrom(variable: string, id: string, username: string): Customer 
   if (!CUSTOMER_ID.test(id)) {
     throw new StartupError(variable, `has a customer id ${JSON.stringify(id)}: use 1 to 64 letters, digits, _ or -`);
   }
-  const issues = checkValue(serviceAccountNameRule, username, "username", { unknownProperties: "reject" });
+  const issues = checkValue(serviceAccountNameRule, username, "username", "reject");
   if (issues.length > 0) {
     throw new StartupError(
       variable,

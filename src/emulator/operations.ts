@@ -1,6 +1,6 @@
 // What each operation of the spec does to the emulator's state. Authentication, request validation and
 // S4 have already run when a handler is called; the handler looks up its target and asks the scope table.
-import { actionOf, decideScope } from "../scope.js";
+import { decideOperation } from "../scope.js";
 import type { OperationId } from "../rules.js";
 import type { CreateEmbedSessionBody, CreateTokenBody, SetDucklingConfigBody, UsersListQuery } from "../types.js";
 import type { Store, User } from "./store.js";
@@ -33,7 +33,7 @@ const MAX_PAGE_SIZE = 1000;
  * asked here: the server refuses read-scaling tokens before any handler runs.
  */
 function refusal(operationId: OperationId, { caller }: HandlerContext, target: User | string): Reply | undefined {
-  const decision = decideScope(actionOf[operationId], {
+  const decision = decideOperation(operationId, {
     caller: caller.username,
     callerRole: caller.role,
     target: typeof target === "string" ? target : target.username,

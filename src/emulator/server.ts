@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { enums, operations } from "../rules.js";
-import { actionOf, decideScope } from "../scope.js";
+import { decideOperation } from "../scope.js";
 import { checkRequest } from "../validation/request.js";
 import { checkValue } from "../validation/schema.js";
 import type { OperationId } from "../rules.js";
@@ -234,7 +234,7 @@ async function answer(
   if (isReadScaling(auth.token)) {
     // S4 comes before the request is looked at: a read-scaling token learns nothing, not even whether its
     // body or its target is valid.
-    const decision = decideScope(actionOf[route.operationId], {
+    const decision = decideOperation(route.operationId, {
       caller: auth.user.username,
       callerIsReadScaling: true,
       target: "",
@@ -262,7 +262,7 @@ async function answer(
   const handled = handlers[route.operationId]({ store, caller: auth.user, path, query, body });
   // A success answer, and only one, is held to the spec's success schema.
   if (handled.status >= 200 && handled.status <= 299 && "response" in rules) {
-    const problems = checkValue(rules.response, handled.body, "response", { unknownProperties: "allow" });
+    const problems = checkValue(rules.response, handled.body, "response");
     if (problems.length) {
       return reply(
         errorReply(500, "Internal Error: the emulator built an answer that breaks the spec", problems),

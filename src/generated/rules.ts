@@ -307,7 +307,8 @@ export const operations = {
     "pathParams": {
       "dive_id": {
         "type": "string",
-        "format": "uuid"
+        "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        "patternMessage": "must be a UUID"
       }
     },
     "body": {

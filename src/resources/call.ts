@@ -5,7 +5,7 @@ import { NOT_THE_API } from "../hints.js";
 import type { OperationId } from "../rules.js";
 import { ResponseShapeError, TokenScopeError, ValidationError, errorFromResponse, parseJson } from "../errors.js";
 import type { ApiError, ErrorContext } from "../errors.js";
-import { actionOf, decideScope, scopeFactsFromIdentity } from "../scope.js";
+import { decideOperation, scopeFactsFromIdentity } from "../scope.js";
 import { readCallOptions } from "../options.js";
 import { callQuietly } from "../quietly.js";
 import { checkRequest } from "../validation/request.js";
@@ -42,7 +42,8 @@ export function unreadable(error: unknown): ValidationError {
  * Reads a call's input once, then refuses, before anything is sent, a call that breaks the operation's
  * rules or whose options are wrong (listing every problem, with those `extraIssues` finds in the input
  * read), then one the declared identity may not make. Without an identity the server decides scope.
- * `bodyPath` names the body in issues as the call's own argument does (see checkRequest).
+ * `bodyPath` names the body in issues as the call's own argument does (see checkRequest). `callbacks` names
+ * the call's own options beyond those of every call, each a function (see readCallOptions).
  */
 export function check(
   context: ResourceContext,
@@ -51,6 +52,7 @@ export function check(
   callOptions?: unknown,
   extraIssues?: (input: RequestInput) => Issue[],
   bodyPath?: string,
+  callbacks?: readonly string[],
 ): Checked {
   let checked: Checked;
   let issues: Issue[];
@@ -58,7 +60,7 @@ export function check(
     const input: RequestInput = { path: given.path };
     if (given.query !== undefined) input.query = plain(given.query) as Record<string, unknown>;
     if (given.body !== undefined) input.body = plain(given.body);
-    const read = readCallOptions(callOptions);
+    const read = readCallOptions(callOptions, callbacks);
     issues = read.issues;
     issues.push(...checkRequest(operations[operationId], input, "reject", bodyPath), ...(extraIssues?.(input) ?? []));
     checked = { options: read.options, input };
@@ -73,7 +75,7 @@ export function check(
 /** Refuses a call to `operationId` on `target` that the declared identity may not make. */
 export function guardScope(context: ResourceContext, operationId: OperationId, target: string): void {
   if (!context.identity) return;
-  const decision = decideScope(actionOf[operationId], scopeFactsFromIdentity(context.identity, target));
+  const decision = decideOperation(operationId, scopeFactsFromIdentity(context.identity, target));
   if (decision.outcome !== "deny") return;
   // The table speaks with full knowledge; the client knows only the accounts it was told of or created.
   const reason = decision.rule === "S3" ? `${decision.reason} (not in identity.serviceAccounts)` : decision.reason;
@@ -129,7 +131,7 @@ export async function send<T>(
       empty ? undefined : NOT_THE_API,
     );
   }
-  const issues = checkValue(rule.response, value, "response", { unknownProperties: "allow" });
+  const issues = checkValue(rule.response, value, "response");
   // Scrubbed, like every error of a call, by withScrubbedErrors on its way to the caller.
   if (issues.length) throw new ResponseShapeError(issues);
   return value as T;

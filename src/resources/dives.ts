@@ -43,12 +43,10 @@ const serviceAccountNameRule = operations["users-createServiceAccount"].body.pro
 function embedBodyIssues(body: Partial<CreateEmbedSessionBody> | undefined): Issue[] {
   const issues: Issue[] = [];
   if (typeof body?.username === "string") {
-    issues.push(...checkValue(serviceAccountNameRule, body.username, "body.username", { unknownProperties: "reject" }));
+    issues.push(...checkValue(serviceAccountNameRule, body.username, "body.username", "reject"));
   }
   if (body?.session_hint !== undefined && body.session_name === undefined) {
-    issues.push(
-      ...checkValue(sessionNameRule, body.session_hint, "body.session_hint", { unknownProperties: "reject" }),
-    );
+    issues.push(...checkValue(sessionNameRule, body.session_hint, "body.session_hint", "reject"));
   }
   return issues;
 }

@@ -66,7 +66,7 @@ export function createDucklingsResource(context: ResourceContext): DucklingsReso
     async update(username, change, callOptions) {
       // The change travels as the body of this first check, which only reads and checks it.
       const { input, options } = check(context, GET, { path: { username }, body: change }, callOptions, (read) => [
-        ...checkValue(changeRule, read.body, "change", { unknownProperties: "reject" }),
+        ...checkValue(changeRule, read.body, "change", "reject"),
         ...pulseCooldownIssues(read.body, "change"),
       ]);
       // The write's scope is checked before the read too, so a refused write sends nothing at all.

@@ -1,5 +1,5 @@
 import type { CreateTokenBody, RotateTokenBody, Token, TokenInfo } from "../types.js";
-import { NotFoundError, RateLimitError, TokenRotationError, ValidationError } from "../errors.js";
+import { NotFoundError, RateLimitError, TokenRotationError } from "../errors.js";
 import { enums, operations } from "../rules.js";
 import { isReadyForReadScaling } from "../scope.js";
 import { checkValue } from "../validation/schema.js";
@@ -56,22 +56,6 @@ export interface TokensResource {
    *   failed, or `beforeRevoke` did); the new token is on its `newToken`
    */
   rotate(username: string, tokenId: string, body?: RotateTokenBody, options?: RotateOptions): Promise<Token>;
-}
-
-/** Rotation's own option, apart from the options every call takes. */
-function splitRotateOptions(options: unknown): { beforeRevoke: RotateOptions["beforeRevoke"]; callOptions: unknown } {
-  if (typeof options !== "object" || options === null) return { beforeRevoke: undefined, callOptions: options };
-  let beforeRevoke: unknown;
-  let callOptions: Record<string, unknown>;
-  try {
-    ({ beforeRevoke, ...callOptions } = options as Record<string, unknown>);
-  } catch {
-    throw new ValidationError([{ path: "options", message: "could not be read (a getter or proxy threw)" }]);
-  }
-  if (beforeRevoke !== undefined && typeof beforeRevoke !== "function") {
-    throw new ValidationError([{ path: "options.beforeRevoke", message: "must be a function" }]);
-  }
-  return { beforeRevoke: beforeRevoke as RotateOptions["beforeRevoke"], callOptions };
 }
 
 const listItemFields = Object.keys(operations["users-listTokens"].response.properties.tokens.items.properties);
@@ -134,15 +118,20 @@ export function createTokensResource(context: ResourceContext): TokensResource {
     delete: deleteToken,
 
     async rotate(username, tokenId, body = {}, rotateOptions) {
-      const { beforeRevoke, callOptions } = splitRotateOptions(rotateOptions);
-      // The old token's id and the fields given are checked at once; the new body is checked once it is known.
-      const { input, options } = check(
+      // The old token's id and the fields given are checked at once, with the options, rotation's own among
+      // them; the new body is checked once it is known.
+      const checked = check(
         context,
         "users-deleteToken",
         { path: { username, token_id: tokenId }, body },
-        callOptions,
-        (read) => checkValue(optionalCreateBody, read.body, "body", { unknownProperties: "reject" }),
+        rotateOptions,
+        (read) => checkValue(optionalCreateBody, read.body, "body", "reject"),
+        "body",
+        ["beforeRevoke"],
       );
+      const input = checked.input;
+      // The calls it makes take every option but rotation's own.
+      const { beforeRevoke, ...options } = checked.options as RotateOptions;
       guardScope(context, "users-createToken", username);
       const tokens = await list(username, options);
       const old = tokens.find((token) => token.id === tokenId);

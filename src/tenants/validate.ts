@@ -46,16 +46,16 @@ function unknownFields(value: Record<string, unknown>, known: readonly string[],
 /** A username a service account can have, by the create call's own rule and the path rule (S6). */
 export function serviceAccountIssues(value: unknown, path: string): Issue[] {
   const segment = checkPathSegment(value, path);
-  return segment.length ? segment : checkValue(usernameRule, value, path, { unknownProperties: "reject" });
+  return segment.length ? segment : checkValue(usernameRule, value, path, "reject");
 }
 
 function tokenIssues(name: string, spec: unknown, path: string): Issue[] {
   const issues = TOKEN_NAME.test(name)
-    ? checkValue(tokenNameRule, name, path, { unknownProperties: "reject" })
+    ? checkValue(tokenNameRule, name, path, "reject")
     : [{ path, message: "is not a token name a store can key: use letters, digits, _, - or ., not starting with ." }];
   if (!isObject(spec)) return [...issues, { path, message: "must be an object (a token spec)" }];
   issues.push(...unknownFields(spec, TOKEN_FIELDS, path, "a token spec"));
-  issues.push(...checkValue(tokenSpecRule, spec, path, { unknownProperties: "allow" }));
+  issues.push(...checkValue(tokenSpecRule, spec, path));
   const { ttl, renewBefore } = spec;
   if (typeof ttl === "number" && typeof renewBefore === "number" && renewBefore >= ttl) {
     issues.push({ path: `${path}.renewBefore`, message: `must be less than ttl (${ttl}), or every run would renew` });
@@ -73,7 +73,7 @@ export function tenantIssues(spec: unknown, path: string): Issue[] {
     const where = `${path}.ducklings`;
     if (!isObject(spec.ducklings)) issues.push({ path: where, message: "must be an object" });
     else {
-      issues.push(...checkValue(changeRule as SchemaRule, spec.ducklings, where, { unknownProperties: "reject" }));
+      issues.push(...checkValue(changeRule as SchemaRule, spec.ducklings, where, "reject"));
       issues.push(...pulseCooldownIssues(spec.ducklings, where));
     }
   }

@@ -34,16 +34,16 @@ export function checkRequest(
   for (const [name, rule] of Object.entries(rules.pathParams)) {
     const value = input.path[name];
     const segmentIssues = checkPathSegment(value, name);
-    issues.push(...(segmentIssues.length ? segmentIssues : checkValue(rule, value, name, { unknownProperties })));
+    issues.push(...(segmentIssues.length ? segmentIssues : checkValue(rule, value, name, unknownProperties)));
   }
   // The query parameters are checked as the fields of an object, which they are in openapi-fetch's call.
   const query: SchemaRule = { properties: rules.queryParams ?? {}, required: rules.queryRequired ?? [] };
-  issues.push(...checkValue(query, input.query ?? {}, "", { unknownProperties }));
+  issues.push(...checkValue(query, input.query ?? {}, "", unknownProperties));
   if (rules.body) {
     if (input.body === undefined) {
       if (rules.bodyRequired) issues.push({ path: bodyPath || "body", message: "is required" });
     } else {
-      issues.push(...checkValue(rules.body, input.body, bodyPath, { unknownProperties }));
+      issues.push(...checkValue(rules.body, input.body, bodyPath, unknownProperties));
     }
   }
   return issues;

@@ -29,20 +29,16 @@ export interface SchemaRule {
   readonly notMessage?: string;
   /** Fields `properties` does not name: allowed (true), refused (false), or checked against a rule. */
   readonly additionalProperties?: boolean | SchemaRule;
-  /** A string format; only "uuid" is checked, and only in requests (the generator drops it elsewhere). */
-  readonly format?: string;
   /** At most this many UTF-8 bytes as compact JSON, from the spec's `x-max-json-bytes`. */
   readonly maxJsonBytes?: number;
 }
 
-export interface CheckOptions {
-  /**
-   * "reject" reports fields the schema does not name. The client uses it for request bodies, where a
-   * misspelt optional field (`tll` for `ttl`) would otherwise be dropped by the server and silently mint
-   * a token that never expires. "allow" is JSON Schema's own behaviour, for responses and the emulator.
-   */
-  unknownProperties: "reject" | "allow";
-}
+/**
+ * What a check does with fields a schema does not name. "reject" reports them: the client uses it for request
+ * bodies, where a misspelt optional field (`tll` for `ttl`) would otherwise be dropped by the server and silently
+ * mint a token that never expires. "allow" is JSON Schema's own behaviour, for responses and the emulator.
+ */
+export type UnknownProperties = "reject" | "allow";
 
 const compiledPatterns = new Map<string, RegExp>();
 
@@ -59,10 +55,6 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   const prototype = Object.getPrototypeOf(value);
   return prototype === Object.prototype || prototype === null;
 }
-
-const formatChecks: Record<string, { pattern: RegExp; message: string }> = {
-  uuid: { pattern: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, message: "must be a UUID" },
-};
 
 let encoder: InstanceType<typeof TextEncoder> | undefined;
 /** UTF-8 bytes of a string; a lone surrogate counts as U+FFFD, as encoders send it. */
@@ -111,17 +103,28 @@ function plural(count: number, word: string): string {
  * Checks `value` against `rule` and returns every problem found; an empty list means valid.
  * A value of the wrong type gets one issue, not one per keyword that could not apply to it.
  */
-export function checkValue(rule: SchemaRule, value: unknown, path: string, options: CheckOptions): Issue[] {
+export function checkValue(
+  rule: SchemaRule,
+  value: unknown,
+  path: string,
+  unknownProperties: UnknownProperties = "allow",
+): Issue[] {
   const issues: Issue[] = [];
   // Each problem is found once: the generator gives allOf parts no check in common.
-  collect(rule, value, path, options, issues);
+  collect(rule, value, path, unknownProperties, issues);
   return issues;
 }
 
-function collect(rule: SchemaRule, value: unknown, path: string, options: CheckOptions, issues: Issue[]): void {
+function collect(
+  rule: SchemaRule,
+  value: unknown,
+  path: string,
+  unknownProperties: UnknownProperties,
+  issues: Issue[],
+): void {
   if (value === null && rule.nullable) return;
   if (rule.allOf) {
-    for (const part of rule.allOf) collect(part, value, path, options, issues);
+    for (const part of rule.allOf) collect(part, value, path, unknownProperties, issues);
   }
   if (rule.type !== undefined) {
     const check = typeChecks[rule.type];
@@ -153,11 +156,6 @@ function collect(rule: SchemaRule, value: unknown, path: string, options: CheckO
     if (rule.pattern !== undefined && !compiled(rule.pattern).test(value)) {
       issues.push({ path, message: rule.patternMessage ?? `must match the pattern ${rule.pattern}` });
     }
-    if (rule.format !== undefined) {
-      const format = formatChecks[rule.format];
-      if (!format) throw new Error(`unsupported format ${rule.format}`);
-      if (!format.pattern.test(value)) issues.push({ path, message: format.message });
-    }
   }
   if (rule.not) checkNot(rule, rule.not, value, path, issues);
   if (rule.maxJsonBytes !== undefined) {
@@ -177,12 +175,12 @@ function collect(rule: SchemaRule, value: unknown, path: string, options: CheckO
         const field = value[name];
         const sub = Object.hasOwn(properties, name) ? properties[name] : undefined;
         if (sub) {
-          if (field !== undefined) collect(sub, field, join(path, name), options, issues);
+          if (field !== undefined) collect(sub, field, join(path, name), unknownProperties, issues);
         } else if (field === undefined || rule.additionalProperties === true) {
           continue;
         } else if (typeof rule.additionalProperties === "object") {
-          collect(rule.additionalProperties, field, join(path, name), options, issues);
-        } else if (options.unknownProperties === "reject" || rule.additionalProperties === false) {
+          collect(rule.additionalProperties, field, join(path, name), unknownProperties, issues);
+        } else if (unknownProperties === "reject" || rule.additionalProperties === false) {
           issues.push({
             path: join(path, name),
             message: `is not a field of this request (known fields: ${Object.keys(properties).join(", ") || "none"})`,
@@ -192,14 +190,14 @@ function collect(rule: SchemaRule, value: unknown, path: string, options: CheckO
     }
   }
   if (Array.isArray(value) && rule.items) {
-    value.forEach((item, index) => collect(rule.items!, item, `${path}[${index}]`, options, issues));
+    value.forEach((item, index) => collect(rule.items!, item, `${path}[${index}]`, unknownProperties, issues));
   }
 }
 
 /** `not`: the value must fail `forbidden`. Its message names what was refused, in the spec's words if given. */
 function checkNot(rule: SchemaRule, forbidden: SchemaRule, value: unknown, path: string, issues: Issue[]): void {
   const found: Issue[] = [];
-  collect(forbidden, value, path, { unknownProperties: "allow" }, found);
+  collect(forbidden, value, path, "allow", found);
   if (found.length) return;
   const why = rule.notMessage ? ` (${rule.notMessage})` : "";
   if (forbidden.enum) issues.push({ path, message: `must not be ${JSON.stringify(value)}${why}` });
