@@ -136,22 +136,19 @@ export function checkBaseUrl(value: string, path = "baseUrl"): Issue[] {
   return [];
 }
 
-const MISSING_TOKEN = "is missing: pass the token option, or set MOTHERDUCK_TOKEN (or motherduck_token)";
+const GIVE_TOKEN = "pass the token option, or set MOTHERDUCK_TOKEN (or motherduck_token)";
 
-/**
- * The issue of a client with no token at all. When the runtime would not let the client read the token's
- * variable, it says so, and names every variable Deno's --allow-env would have to grant.
- */
-function missingTokenIssue({ refused }: EnvironmentReader): Issue {
+/** How to give the token that is missing, and why the environment did not give it, where it could not be read. */
+function howToGiveToken({ refused }: EnvironmentReader): string {
   const unread = refused.includes("MOTHERDUCK_TOKEN")
     ? `, which could not be read here (Deno grants access with --allow-env=${refused.join(",")})`
     : "";
-  return { path: "token", message: MISSING_TOKEN + unread };
+  return GIVE_TOKEN + unread;
 }
 
-/** Whether an issue is the one of a client created with no token at all. */
+/** Whether an issue of a client's ValidationError is the missing token's. */
 export function isMissingTokenIssue(issue: Issue): boolean {
-  return issue.path === "token" && issue.message.startsWith(MISSING_TOKEN);
+  return issue.path === "token" && issue.message.startsWith(`is missing: ${GIVE_TOKEN}`);
 }
 
 function readIdentity(identity: unknown): { identity: KnownIdentity | undefined; issues: Issue[] } {
@@ -183,21 +180,16 @@ function nullIssues(fields: Record<string, unknown>): Issue[] {
     .map(([path]) => ({ path, message: "must not be null (leave it out for its default)" }));
 }
 
-function invalid(issues: Issue[]): ValidationError {
-  // Alone, the missing token reads as one sentence rather than as a list of one.
-  const only = issues.length === 1 ? issues[0]! : undefined;
+/** The error for bad options; `missingToken`, when it is the only problem, reads as one sentence. */
+function invalid(issues: Issue[], missingToken?: string): ValidationError {
   return new ValidationError(
     issues,
-    only && isMissingTokenIssue(only)
-      ? `No MotherDuck token: ${only.message.replace(/^is missing: /, "")}.`
+    issues.length === 1 && missingToken !== undefined
+      ? `No MotherDuck token: ${missingToken}.`
       : `Invalid client options: ${describeIssues(issues)}`,
   );
 }
 
-/**
- * Resolves and checks the options; throws one ValidationError listing every problem. The environment is read
- * only for what the options leave out.
- */
 export function resolveConfig(options: unknown, environment: Environment): ResolvedConfig {
   if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw invalid([{ path: "options", message: "must be an object, such as { baseUrl, token }" }]);
@@ -222,8 +214,9 @@ export function resolveConfig(options: unknown, environment: Environment): Resol
     dangerouslyAllowBrowser: fields.dangerouslyAllowBrowser ?? undefined,
   };
 
+  const missingToken = token === undefined ? howToGiveToken(env) : undefined;
   issues.push(
-    ...(token === undefined ? [missingTokenIssue(env)] : []),
+    ...(missingToken === undefined ? [] : [{ path: "token", message: `is missing: ${missingToken}` }]),
     ...identity.issues,
     ...checkValue(CLIENT_OPTIONS_RULE, checked, ""),
     ...(typeof baseUrl === "string" ? checkBaseUrl(baseUrl) : []),
@@ -233,7 +226,7 @@ export function resolveConfig(options: unknown, environment: Environment): Resol
     ...logger.issues,
     ...(typeof level === "object" ? [level] : []),
   );
-  if (issues.length) throw invalid(issues);
+  if (issues.length) throw invalid(issues, missingToken);
 
   return {
     token: token as string,

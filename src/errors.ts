@@ -20,6 +20,18 @@ export function describeIssues(issues: readonly Issue[]): string {
   return issues.map((i) => `${i.path} ${i.message}`).join("; ");
 }
 
+/**
+ * What a thrown value says: an Error's message, or the value as text. Anyone's code may have thrown it, so
+ * nothing here can throw: a getter that throws or a revoked Proxy reads as a value that could not be read.
+ */
+export function describeThrown(thrown: unknown): string {
+  try {
+    return thrown instanceof Error ? String(thrown.message) : String(thrown);
+  } catch {
+    return "a value that could not be read";
+  }
+}
+
 /** The base of every error this library throws. */
 export class MotherDuckError extends Error {
   static {
@@ -223,7 +235,8 @@ export class TokenRotationError extends MotherDuckError {
     cause: unknown;
     stage?: "revoke" | "beforeRevoke";
   }) {
-    const reason = fields.cause instanceof Error ? fields.cause.message : String(fields.cause);
+    // Whatever was thrown, this error must be built: it is what carries the new token's secret to the caller.
+    const reason = describeThrown(fields.cause);
     const stage = fields.stage ?? "revoke";
     super(
       `Rotation of token ${fields.oldTokenId} of "${fields.username}" created token ${fields.newToken.id} ` +

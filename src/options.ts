@@ -150,7 +150,7 @@ export function readCallOptions(
   callbacks: readonly string[] = [],
 ): { options: CallOptions & Record<string, unknown>; issues: Issue[] } {
   if (options === undefined) return { options: {}, issues: [] };
-  if (typeof options !== "object" || options === null) {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
     return { options: {}, issues: [{ path: "options", message: "must be an object" }] };
   }
   const known = [...CALL_OPTIONS, ...callbacks];

@@ -32,7 +32,8 @@ export function snippet(value: string, max: number): string {
 
 /** Whole lines of output: every control character escaped except the newlines that end them. */
 export function terminalSafeLines(text: string): string {
-  return text.replace(CONTROL_BUT_NEWLINE, escaped);
+  // Line by line rather than with CONTROL_BUT_NEWLINE: an app's bundle then needs one class, not two.
+  return text.split("\n").map(terminalSafe).join("\n");
 }
 
 /**

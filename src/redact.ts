@@ -67,7 +67,7 @@ export function redactDeep<T>(value: T, redact: (text: string) => string, depth 
  */
 export function scrubbedCause(error: unknown, redact: Redactor, depth = 0): Error {
   const source = error as Record<string, unknown>;
-  const isError = error instanceof Error;
+  const isError = isInstance(error, Error);
   // A field's text, scrubbed: a getter can throw, and so can `String(value)`.
   const text = (read: () => unknown) =>
     safeRead(() => {
@@ -83,6 +83,15 @@ export function scrubbedCause(error: unknown, redact: Redactor, depth = 0): Erro
   const cause = isError ? safeRead(() => source.cause) : undefined;
   if (cause !== undefined && depth < MAX_CAUSE_DEPTH) copy.cause = scrubbedCause(cause, redact, depth + 1);
   return copy;
+}
+
+/** `value instanceof Class`, and false where even that throws: on a revoked Proxy, which anyone's code may throw. */
+export function isInstance(value: unknown, Class: abstract new (...args: never[]) => unknown): boolean {
+  try {
+    return value instanceof Class;
+  } catch {
+    return false;
+  }
 }
 
 function safeRead(read: () => unknown): unknown {

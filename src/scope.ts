@@ -133,7 +133,14 @@ export function decideScope(action: ScopedAction, facts: ScopeFacts): ScopeDecis
 
 /** The operation of the spec that performs `action`: actionOf read backwards. */
 function operationOf(action: ScopedAction): OperationId {
-  return (Object.keys(actionOf) as OperationId[]).find((operationId) => actionOf[operationId] === action)!;
+  const operationId = (Object.keys(actionOf) as OperationId[]).find((id) => actionOf[id] === action);
+  // Types keep TypeScript callers to known actions; a JavaScript caller gets told rather than an undefined answer.
+  if (operationId === undefined) {
+    throw new TypeError(
+      `decideScope: unknown action ${JSON.stringify(action)}; known: ${Object.values(actionOf).join(", ")}`,
+    );
+  }
+  return operationId;
 }
 
 /**

@@ -89,6 +89,23 @@ describe("tokens.rotate", () => {
     expect(server.requests[1]!.json).toMatchObject({ name: "fresh", ttl: ttlRule.minimum });
   });
 
+  it("sends the description it is given, and otherwise keeps the old token's", async () => {
+    for (const [oldDescription, given, expected] of [
+      ["nightly loads", undefined, "nightly loads"],
+      ["nightly loads", "hourly loads", "hourly loads"],
+      [null, "hourly loads", "hourly loads"],
+      [null, undefined, undefined],
+      ["", undefined, undefined],
+    ] as const) {
+      server.requests.length = 0;
+      server.reply(api(tokenInfo(OLD_ID, { description: oldDescription })));
+      await client().tokens.rotate("svc_etl", OLD_ID, given === undefined ? {} : { description: given });
+      const sent = server.requests[1]!.json as Record<string, unknown>;
+      if (expected === undefined) expect(sent).not.toHaveProperty("description");
+      else expect(sent.description).toBe(expected);
+    }
+  });
+
   it("fails before creating anything when the old token id is unknown", async () => {
     server.reply(api(tokenInfo("00000000-0000-4000-8000-00000000ffff")));
     const error = await client()
@@ -136,6 +153,7 @@ describe("tokens.rotate", () => {
         [{ path: "options.beforeRevoke", message: "could not be read (a getter or proxy threw)" }],
       ],
       ["fast", [{ path: "options", message: "must be an object" }]],
+      [[], [{ path: "options", message: "must be an object" }]],
     ];
     for (const [options, issues] of cases) {
       const error = await client()
@@ -168,6 +186,38 @@ describe("tokens.rotate", () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PermissionDeniedError);
     expect(calls()).toEqual(["GET /v1/users/svc_etl/tokens", "POST /v1/users/svc_etl/tokens"]);
+  });
+
+  it("a beforeRevoke that throws something unprintable still gives a TokenRotationError with the new token", async () => {
+    const revokedProxy = Proxy.revocable({}, {});
+    revokedProxy.revoke();
+    const unreadableMessage = Object.defineProperty(new Error(), "message", {
+      get: () => {
+        throw new Error("no");
+      },
+    });
+    for (const thrown of [Object.create(null), revokedProxy.proxy, unreadableMessage]) {
+      server.requests.length = 0;
+      server.reply(api(tokenInfo(OLD_ID)));
+      const error = await client()
+        .tokens.rotate(
+          "svc_etl",
+          OLD_ID,
+          {},
+          {
+            beforeRevoke: () => {
+              throw thrown;
+            },
+          },
+        )
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TokenRotationError);
+      expect((error as TokenRotationError).stage).toBe("beforeRevoke");
+      expect((error as TokenRotationError).newToken.token).toBe(MINTED_SECRET);
+      expect((error as Error).message).toContain("could not be read");
+      // The old token was left alone: nothing after the create.
+      expect(calls()).toEqual(["GET /v1/users/svc_etl/tokens", "POST /v1/users/svc_etl/tokens"]);
+    }
   });
 
   it("when the delete fails, a TokenRotationError keeps the new secret reachable but out of sight", async () => {

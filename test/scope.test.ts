@@ -175,6 +175,17 @@ describe("decideScope: the calls added later (Duckling config, active accounts, 
     }
   }
 
+  it("an action the table does not know is a TypeError naming the known ones, not an undefined answer", () => {
+    for (const action of ["rotate-token", "list-tokens ", "", undefined]) {
+      expect(() => decideScope(action as never, { caller: "alice", callerRole: "member", target: "bob" })).toThrow(
+        TypeError,
+      );
+    }
+    expect(() => decideScope("bogus" as never, { caller: "alice", target: "bob" })).toThrow(
+      /unknown action "bogus"; known: create-token, list-tokens,/,
+    );
+  });
+
   it("every operation of the spec has an action the table decides", () => {
     expect(Object.keys(actionOf).sort()).toEqual(Object.keys(operations).sort());
     for (const action of Object.values(actionOf)) {

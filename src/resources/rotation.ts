@@ -33,9 +33,12 @@ export const inheritedTtl = (old: TokenInfo): number | undefined =>
 /** The body of the new token: each field given wins; the others come from the old token. */
 export function rotationBody(old: TokenInfo, overrides: RotateTokenBody, now: Date): CreateTokenBody {
   const ttl = overrides.ttl ?? inheritedTtl(old);
+  // A listed token without a description has none, null or "": the new one then has none either.
+  const description = overrides.description ?? (old.description || undefined);
   return {
     name: overrides.name ?? rotatedName(old, now),
     ...(ttl !== undefined && { ttl }),
     token_type: overrides.token_type ?? old.token_type,
+    ...(description !== undefined && { description }),
   };
 }

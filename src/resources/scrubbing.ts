@@ -2,7 +2,7 @@
 // (a guard, the error mapper, a rotation), its text passes the client's redactor here.
 import { HINT_SEPARATOR, MotherDuckError } from "../errors.js";
 import { terminalSafe, terminalSafeLines } from "../printable.js";
-import { redactDeep, scrubbedCause } from "../redact.js";
+import { isInstance, redactDeep, scrubbedCause } from "../redact.js";
 import type { Redactor } from "../redact.js";
 
 /**
@@ -24,8 +24,10 @@ export function scrubError(error: MotherDuckError, redact: Redactor): MotherDuck
     }
   }
   if (error.cause !== undefined) {
-    error.cause =
-      error.cause instanceof MotherDuckError ? scrubError(error.cause, redact) : scrubbedCause(error.cause, redact);
+    // A cause can be whatever a caller's code threw (rotation's beforeRevoke).
+    error.cause = isInstance(error.cause, MotherDuckError)
+      ? scrubError(error.cause as MotherDuckError, redact)
+      : scrubbedCause(error.cause, redact);
   }
   return error;
 }

@@ -6,6 +6,7 @@ import type { Logger } from "../logger.js";
 import { scrubbedCause } from "../redact.js";
 import type { Redactor } from "../redact.js";
 import {
+  describeThrown,
   ConnectionError,
   MESSAGE_LENGTH,
   attemptsSuffix,
@@ -242,8 +243,8 @@ function describeFailure(error: unknown): string {
     const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
     if (typeof cause?.code === "string") return cause.code;
     if (typeof cause?.message === "string") return cause.message;
-    return error instanceof Error ? error.message : String(error);
   } catch {
-    return "the fetch function failed";
+    // Its own message, then.
   }
+  return describeThrown(error);
 }
