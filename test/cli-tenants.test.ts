@@ -2,7 +2,7 @@
 // a failing tenant, refused files with nothing sent, the secrets folder's modes, and no secret on stdout or
 // stderr. The terminal's live line is checked in-process, with a stderr that says it is a terminal.
 import { execFileSync } from "node:child_process";
-import { mkdtemp, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
@@ -76,6 +76,21 @@ describe("tenants plan", () => {
     expect(new Set(methods())).toEqual(new Set(["GET"]));
     const accounts = (await md().users.list({ is_service_account: true })).map((user) => user.username);
     expect(accounts).not.toContain(`${p}_acme`);
+  });
+});
+
+describe("tenants apply with a secrets folder anyone may write to", () => {
+  it("fails every tenant, says why, and does not claim the folder keeps the secrets", async () => {
+    const p = fresh();
+    const { file, secrets } = await setUp(twoTenants(p));
+    await mkdir(secrets, { mode: 0o700 });
+    await chmod(secrets, 0o777);
+    const result = await runCli(["tenants", "apply", "-f", file, "--secrets-dir", secrets], admin());
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/^2 tenants: .*2 failed/m);
+    expect(result.stderr).toMatch(/may be written by any user/);
+    expect(result.stderr).not.toMatch(/readable by you alone/);
+    expect(result.stderr).not.toMatch(STACK_TRACE);
   });
 });
 

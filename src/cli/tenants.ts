@@ -190,7 +190,10 @@ export const tenantsCommands: Record<string, Command> = {
         context,
         (options) => tenants.apply(specs, { ...options, ...(concurrency !== undefined && { concurrency }) }),
         (index) => tenantLabel(index, specs[index]),
-        (report) => (report.failed ? FAILED_NOTE : "") + line` Secrets are kept in ${dir}, readable by you alone.`,
+        (report) =>
+          (report.failed ? FAILED_NOTE : "") +
+          // A folder the store refused (one anyone may write to) fails every tenant: it keeps nothing.
+          (report.failed < report.tenants.length ? line` Secrets are kept in ${dir}, readable by you alone.` : ""),
       );
     },
   },
