@@ -17,7 +17,7 @@ const MAX_REMEMBERED = 256;
 /** How deep a server's JSON is copied into an error; anything deeper is replaced, not followed. */
 export const MAX_COPY_DEPTH = 16;
 const TOO_DEEP = "[nested too deep]";
-const MAX_CAUSE_DEPTH = 5;
+export const MAX_CAUSE_DEPTH = 5;
 
 /** Scrubs a text. `remember` adds a secret that this client has just learnt, such as a minted token. */
 export interface Redactor {

@@ -8,6 +8,7 @@ export type Role = "admin" | "member";
 export type ScopeRule = "S1" | "S2" | "S3" | "S4" | "S5" | "S6" | "S7";
 
 import type { OperationId } from "./rules.js";
+import { terminalSafe } from "./printable.js";
 
 /** The calls the table decides. */
 export type ScopedAction =
@@ -136,9 +137,8 @@ function operationOf(action: ScopedAction): OperationId {
   const operationId = (Object.keys(actionOf) as OperationId[]).find((id) => actionOf[id] === action);
   // Types keep TypeScript callers to known actions; a JavaScript caller gets told rather than an undefined answer.
   if (operationId === undefined) {
-    throw new TypeError(
-      `decideScope: unknown action ${JSON.stringify(action)}; known: ${Object.values(actionOf).join(", ")}`,
-    );
+    const shown = typeof action === "string" ? terminalSafe(JSON.stringify(action)) : `of type ${typeof action}`;
+    throw new TypeError(`decideScope: unknown action ${shown}; known: ${Object.values(actionOf).join(", ")}`);
   }
   return operationId;
 }

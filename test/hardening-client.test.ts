@@ -151,6 +151,21 @@ describe("#3 every field the server sends back is scrubbed", () => {
     expect(inspect(error, { depth: 10 })).toContain("[REDACTED]");
   });
 
+  it("a custom fetch whose error's cause holds control characters prints them escaped, with no forged line", async () => {
+    const hostile = "x\n    at forged (evil.js:1:1)\r\u001b[31m\u009b\u2028\u202e";
+    const fetch: FetchFunction = async () => {
+      throw new TypeError("fetch failed", { cause: new Error(hostile, { cause: new Error(hostile) }) });
+    };
+    const error = await client({ fetch, maxRetries: 0 })
+      .tokens.list("svc_etl")
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectionError);
+    for (const printed of printedForms(error)) {
+      expect(printed).not.toMatch(/[\r\u001b\u009b\u2028\u202e]/);
+      expect(printed).not.toMatch(/^\s+at forged/m);
+    }
+  });
+
   it("an unknown bearer token of another client, in any shape, is scrubbed too", async () => {
     const other = "someone-elses-opaque-token-0123456789";
     server.reply({ status: 400, body: { code: "BAD", message: `got Authorization: Bearer ${other}`, issues: [] } });

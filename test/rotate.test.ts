@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import {
   InternalServerError,
@@ -45,6 +46,20 @@ const client = () =>
     logger: { warn: (m, f) => (warnings.push(m), logged.push(m, f)), debug: (m, f) => logged.push(m, f) },
   });
 const calls = () => server.requests.map((r) => `${r.method} ${r.rawPath}`);
+/** Rotates OLD_ID of svc_etl with a beforeRevoke that throws `thrown`; resolves with what the rotation rejects with. */
+const rotateThrowingBeforeRevoke = (thrown: unknown) =>
+  client()
+    .tokens.rotate(
+      "svc_etl",
+      OLD_ID,
+      {},
+      {
+        beforeRevoke: () => {
+          throw thrown;
+        },
+      },
+    )
+    .catch((e: unknown) => e);
 
 describe("tokens.rotate", () => {
   it("creates the new token first, then revokes the old one, and returns the new token", async () => {
@@ -199,24 +214,48 @@ describe("tokens.rotate", () => {
     for (const thrown of [Object.create(null), revokedProxy.proxy, unreadableMessage]) {
       server.requests.length = 0;
       server.reply(api(tokenInfo(OLD_ID)));
-      const error = await client()
-        .tokens.rotate(
-          "svc_etl",
-          OLD_ID,
-          {},
-          {
-            beforeRevoke: () => {
-              throw thrown;
-            },
-          },
-        )
-        .catch((e: unknown) => e);
+      const error = await rotateThrowingBeforeRevoke(thrown);
       expect(error).toBeInstanceOf(TokenRotationError);
       expect((error as TokenRotationError).stage).toBe("beforeRevoke");
       expect((error as TokenRotationError).newToken.token).toBe(MINTED_SECRET);
       expect((error as Error).message).toContain("could not be read");
       // The old token was left alone: nothing after the create.
       expect(calls()).toEqual(["GET /v1/users/svc_etl/tokens", "POST /v1/users/svc_etl/tokens"]);
+    }
+  });
+
+  it("a library error beforeRevoke throws that cannot be scrubbed in place is replaced by a scrubbed copy", async () => {
+    const frozen = Object.freeze(new ValidationError([], `vault refused ${MINTED_SECRET}`));
+    const unreadableStack = new ValidationError([], `vault refused ${MINTED_SECRET}`);
+    Object.defineProperty(unreadableStack, "stack", {
+      get: () => {
+        throw new Error("no stack");
+      },
+    });
+    const first = new ValidationError([], `first ${MINTED_SECRET}`);
+    const second = new ValidationError([], `second ${MINTED_SECRET}`);
+    // Each is the other's cause: a cycle.
+    Object.defineProperty(first, "cause", { value: second, enumerable: false, writable: true });
+    Object.defineProperty(second, "cause", { value: first, enumerable: false, writable: true });
+    for (const thrown of [frozen, unreadableStack, second]) {
+      server.requests.length = 0;
+      server.reply(api(tokenInfo(OLD_ID)));
+      const error = await rotateThrowingBeforeRevoke(thrown);
+      expect(error).toBeInstanceOf(TokenRotationError);
+      expect((error as TokenRotationError).newToken.token).toBe(MINTED_SECRET);
+      for (const printed of printedForms(error)) expect(printed).not.toContain(MINTED_SECRET);
+      expect(inspect((error as Error).cause, { depth: 10 })).not.toContain(MINTED_SECRET);
+    }
+  });
+
+  it("what a cause says prints with its control characters escaped and no forged stack line", async () => {
+    server.reply(api(tokenInfo(OLD_ID)));
+    const hostile = "x\n    at forged (evil.js:1:1)\r\u001b[31m\u009b\u2028\u202e";
+    const error = await rotateThrowingBeforeRevoke(new Error(hostile, { cause: new TypeError(hostile) }));
+    expect(error).toBeInstanceOf(TokenRotationError);
+    for (const printed of [...printedForms(error), inspect((error as Error).cause, { depth: 10 })]) {
+      expect(printed).not.toMatch(/[\r\u001b\u009b\u2028\u202e]/);
+      expect(printed).not.toMatch(/^\s+at forged/m);
     }
   });
 

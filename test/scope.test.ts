@@ -184,6 +184,15 @@ describe("decideScope: the calls added later (Duckling config, active accounts, 
     expect(() => decideScope("bogus" as never, { caller: "alice", target: "bob" })).toThrow(
       /unknown action "bogus"; known: create-token, list-tokens,/,
     );
+    expect(() => decideScope(1n as never, { caller: "alice", target: "bob" })).toThrow(
+      /unknown action of type bigint; known: create-token,/,
+    );
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    expect(() => decideScope(circular as never, { caller: "alice", target: "bob" })).toThrow(/of type object; known:/);
+    expect(() => decideScope("x\u009b\u2028\u202e\n" as never, { caller: "a", target: "a" })).toThrow(
+      /^decideScope: unknown action "x\\u009b\\u2028\\u202e\\n"; known:/,
+    );
   });
 
   it("every operation of the spec has an action the table decides", () => {

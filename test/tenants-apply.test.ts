@@ -1,5 +1,6 @@
 // apply, plan, remove and secret against the emulator over loopback HTTP: converged, idempotent, renewed,
 // pruned, safe for a person's username, and the store's failures handled as DESIGN.md promises.
+import { getEventListeners } from "node:events";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTenants } from "../src/tenants/index.js";
 import type { TenantSpec } from "../src/tenants/index.js";
@@ -230,5 +231,28 @@ describe("tenants apply", () => {
       onProgress: () => controller.abort(reason),
     });
     await expect(applying).rejects.toBe(reason);
+  });
+
+  it("shares the caller's signal among 32 requests in flight without Node's listener-leak warning, and lets go of it", async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(`${warning.name}: ${warning.message}`);
+    process.on("warning", onWarning);
+    try {
+      const controller = new AbortController();
+      const many: TenantSpec[] = Array.from({ length: 40 }, (_, i) => ({
+        serviceAccount: `t_many_${i}`,
+        tokens: { app: { ttl: 3600 } },
+      }));
+      const report = await tenantsOf(world).apply(many, { signal: controller.signal, concurrency: 32 });
+      expect(report.failed).toBe(0);
+      await tenantsOf(world).plan(many, { signal: controller.signal, concurrency: 32 });
+      // A warning is emitted on a later tick.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(warnings.filter((w) => w.startsWith("MaxListenersExceededWarning"))).toEqual([]);
+      // Once the batch has ended, the caller's signal holds no listener of it.
+      expect(getEventListeners(controller.signal, "abort")).toEqual([]);
+    } finally {
+      process.off("warning", onWarning);
+    }
   });
 });

@@ -2,14 +2,14 @@
 // (a guard, the error mapper, a rotation), its text passes the client's redactor here.
 import { HINT_SEPARATOR, MotherDuckError } from "../errors.js";
 import { terminalSafe, terminalSafeLines } from "../printable.js";
-import { isInstance, redactDeep, scrubbedCause } from "../redact.js";
+import { MAX_CAUSE_DEPTH, isInstance, redactDeep, scrubbedCause } from "../redact.js";
 import type { Redactor } from "../redact.js";
 
 /**
- * Redacts, in place, every text an error of this library carries: message, stack, fields and cause. The
- * message's control characters are escaped too, since it is what gets printed.
+ * Redacts, in place, every text an error carries: message, stack, fields and cause. The message's control
+ * characters are escaped too, since it is what gets printed, and so are the stack's, but for its line breaks.
  */
-export function scrubError(error: MotherDuckError, redact: Redactor): MotherDuckError {
+export function scrubError<E extends Error>(error: E, redact: Redactor, depth = 0): E {
   const target = error as unknown as Record<string, unknown>;
   const original = error.message;
   error.message = printableMessage(redact(original));
@@ -23,11 +23,20 @@ export function scrubError(error: MotherDuckError, redact: Redactor): MotherDuck
       target[key] = redactDeep(value, redact);
     }
   }
-  if (error.cause !== undefined) {
-    // A cause can be whatever a caller's code threw (rotation's beforeRevoke).
-    error.cause = isInstance(error.cause, MotherDuckError)
-      ? scrubError(error.cause as MotherDuckError, redact)
-      : scrubbedCause(error.cause, redact);
+  const cause = error.cause;
+  if (cause !== undefined) {
+    // A cause can be whatever a caller's code threw (rotation's beforeRevoke). An error of this library is
+    // scrubbed in place, keeping its class. Any other cause, or one that cannot be scrubbed in place (frozen,
+    // a getter that throws, causes in a cycle), is replaced by a copy of what it says, scrubbed the same way.
+    let scrubbed: Error | undefined;
+    if (depth < MAX_CAUSE_DEPTH && isInstance(cause, MotherDuckError)) {
+      try {
+        scrubbed = scrubError(cause as Error, redact, depth + 1);
+      } catch {
+        // Copied below.
+      }
+    }
+    error.cause = scrubbed ?? scrubError(scrubbedCause(cause, redact), redact, depth + 1);
   }
   return error;
 }

@@ -7,6 +7,7 @@ import { checkWholeNumber } from "../options.js";
 import { secretKey, tenantPrefix, tokenNameOf } from "./keys.js";
 import { acquireLock, lockOf } from "./lock.js";
 import type { ReleaseLock } from "./lock.js";
+import { followCallerSignal } from "./batch-signal.js";
 import { createPacer } from "./pacer.js";
 import { SecretStoreError } from "./store-error.js";
 import { storedSecretProblem } from "./stored-secret.js";
@@ -293,11 +294,20 @@ export function createTenants(md: MotherDuckClient, options: TenantsOptions): Te
     return outcomeOf(planned, done, error);
   }
 
-  function batch(options: RemoveOptions | undefined) {
+  /** Runs `work` as one batch: its options read, one pacer for all its requests, and the caller's signal followed. */
+  async function inBatch<T>(
+    options: RemoveOptions | undefined,
+    work: (batch: { concurrency: number; pacer: Pacer; onProgress: RemoveOptions["onProgress"] }) => Promise<T>,
+  ): Promise<T> {
     const { concurrency, signal } = readBatchOptions(options);
-    const pacer = createPacer(concurrency, signal);
-    aborts.set(pacer, signal);
-    return { concurrency, signal, pacer, onProgress: options?.onProgress };
+    const followed = followCallerSignal(signal);
+    try {
+      const pacer = createPacer(concurrency, followed.signal);
+      aborts.set(pacer, followed.signal);
+      return await work({ concurrency, pacer, onProgress: options?.onProgress });
+    } finally {
+      followed.release();
+    }
   }
 
   /**
@@ -384,43 +394,46 @@ export function createTenants(md: MotherDuckClient, options: TenantsOptions): Te
   return {
     async plan(given, planOptions) {
       const specs = validateSpecs(given);
-      const { pacer, concurrency } = batch(planOptions);
-      const accounts = await scanAccounts(pacer, accountsOf(specs));
-      const plans = new Array<PlannedTenant>(specs.length);
-      await eachLimited(specs, concurrency, async (spec, index) => {
-        plans[index] = await planOne(spec, accounts, pacer);
+      return inBatch(planOptions, async ({ pacer, concurrency }) => {
+        const accounts = await scanAccounts(pacer, accountsOf(specs));
+        const plans = new Array<PlannedTenant>(specs.length);
+        await eachLimited(specs, concurrency, async (spec, index) => {
+          plans[index] = await planOne(spec, accounts, pacer);
+        });
+        return plans.map(publicPlan);
       });
-      return plans.map(publicPlan);
     },
 
     async apply(given, applyOptions?: ApplyOptions) {
       const specs = validateSpecs(given);
-      const { pacer, concurrency, onProgress } = batch(applyOptions);
-      const accounts = await scanAccounts(pacer, accountsOf(specs));
-      return runBatch(specs, concurrency, onProgress, (spec) =>
-        locked(pacer, spec.serviceAccount, async (waited) => {
-          const absent = accountNamed(accounts, spec.serviceAccount) === undefined;
-          // Another run converged it meanwhile: whether the account exists is asked again, not assumed.
-          const seen = waited && absent ? await rescan(pacer, spec.serviceAccount, accounts) : accounts;
-          const result = await applyOne(pacer, await planOne(spec, seen, pacer));
-          if (result.outcome !== "failed" || result.changes.length > 0 || seen !== accounts || !absent) return result;
-          // The batch's scan said absent, but another run may have created the account and let go of its lock
-          // before this one took it: a create refused with nothing done asks once more, then converges.
-          const again = await rescan(pacer, spec.serviceAccount, accounts);
-          if (accountNamed(again, spec.serviceAccount) === undefined) return result;
-          return applyOne(pacer, await planOne(spec, again, pacer));
-        }),
-      );
+      return inBatch(applyOptions, async ({ pacer, concurrency, onProgress }) => {
+        const accounts = await scanAccounts(pacer, accountsOf(specs));
+        return runBatch(specs, concurrency, onProgress, (spec) =>
+          locked(pacer, spec.serviceAccount, async (waited) => {
+            const absent = accountNamed(accounts, spec.serviceAccount) === undefined;
+            // Another run converged it meanwhile: whether the account exists is asked again, not assumed.
+            const seen = waited && absent ? await rescan(pacer, spec.serviceAccount, accounts) : accounts;
+            const result = await applyOne(pacer, await planOne(spec, seen, pacer));
+            if (result.outcome !== "failed" || result.changes.length > 0 || seen !== accounts || !absent) return result;
+            // The batch's scan said absent, but another run may have created the account and let go of its lock
+            // before this one took it: a create refused with nothing done asks once more, then converges.
+            const again = await rescan(pacer, spec.serviceAccount, accounts);
+            if (accountNamed(again, spec.serviceAccount) === undefined) return result;
+            return applyOne(pacer, await planOne(spec, again, pacer));
+          }),
+        );
+      });
     },
 
     async remove(given, removeOptions) {
       const serviceAccounts = validateAccounts(given);
-      const { pacer, concurrency, onProgress } = batch(removeOptions);
-      const accounts = await scanAccounts(pacer, serviceAccounts);
-      return runBatch(serviceAccounts, concurrency, onProgress, (given) => {
-        // "T_ACME" removes the account the API knows as "t_acme": MotherDuck holds them to be one.
-        const serviceAccount = accountNamed(accounts, given)?.username ?? given;
-        return locked(pacer, serviceAccount, () => removeOne(pacer, accounts, serviceAccount));
+      return inBatch(removeOptions, async ({ pacer, concurrency, onProgress }) => {
+        const accounts = await scanAccounts(pacer, serviceAccounts);
+        return runBatch(serviceAccounts, concurrency, onProgress, (given) => {
+          // "T_ACME" removes the account the API knows as "t_acme": MotherDuck holds them to be one.
+          const serviceAccount = accountNamed(accounts, given)?.username ?? given;
+          return locked(pacer, serviceAccount, () => removeOne(pacer, accounts, serviceAccount));
+        });
       });
     },
 
