@@ -1,7 +1,7 @@
 // The error hierarchy, and the one place that turns an HTTP answer into an error.
 import type { Issue } from "./validation/schema.js";
 import type { ScopeRule } from "./scope.js";
-import { redactDeep } from "./redact.js";
+import { describeThrown, redactDeep } from "./redact.js";
 import type { Redactor } from "./redact.js";
 import type { Token } from "./types.js";
 import { hintFor } from "./hints.js";
@@ -18,18 +18,6 @@ function named(ErrorClass: abstract new (...args: never[]) => Error, name: strin
 /** Issues in one line, as error messages list them: `body.name is required; username must not be empty`. */
 export function describeIssues(issues: readonly Issue[]): string {
   return issues.map((i) => `${i.path} ${i.message}`).join("; ");
-}
-
-/**
- * What a thrown value says: an Error's message, or the value as text. Anyone's code may have thrown it, so
- * nothing here can throw: a getter that throws or a revoked Proxy reads as a value that could not be read.
- */
-export function describeThrown(thrown: unknown): string {
-  try {
-    return thrown instanceof Error ? String(thrown.message) : String(thrown);
-  } catch {
-    return "a value that could not be read";
-  }
 }
 
 /** The base of every error this library throws. */

@@ -3,12 +3,14 @@
 const REDACTED = "[REDACTED]";
 // MotherDuck tokens are JWTs. Any JWT-shaped text is scrubbed, so a minted token echoed by a server or
 // a proxy cannot leak through an error message even when the client never saw it. No word boundary is
-// required before it: `%3D<jwt>` and `x_<jwt>` must not let one through.
-const JWT_SHAPE = /eyJ[\w-]*\.[\w-]+\.[\w-]*/g;
+// required before it: `%3D<jwt>` and `x_<jwt>` must not let one through. The pattern takes a whole run of a
+// JWT's characters from an "eyJ", and the shape is looked for in it: a pattern that itself needed the two
+// dots would scan on from every "eyJ" without them, which is quadratic in a long text (a server's error body).
+const JWT_RUN = /eyJ[\w.-]*/g;
 // What HTTP libraries print of a request's headers ("authorization=Bearer …", "Authorization: Bearer …"):
-// whatever follows the scheme is a credential, known to this client or not.
+// whatever follows the scheme is a credential, known to this client or not, quoted or not.
 // A value that is exactly the marker is left as it is: scrubbing text twice must not add a stray "]".
-const BEARER_VALUE = /\b(Bearer)(\s+|%20|\+|:\s*|=)(?!\[REDACTED\]([\s"'`,;)\]}]|$))[^\s"'`,;)\]}]+/gi;
+const BEARER_VALUE = /\b(Bearer)(\s+|%20|\+|:\s*|=)(["'`]?)(?!\[REDACTED\]([\s"'`,;)\]}]|$))[^\s"'`,;)\]}]+/gi;
 /** Secrets shorter than this are too likely to match ordinary text to be scrubbed by value. */
 export const MIN_SECRET_LENGTH = 8;
 // Secrets that are not JWT-shaped are remembered by value. The most recent ones are kept: enough for any
@@ -17,7 +19,7 @@ const MAX_REMEMBERED = 256;
 /** How deep a server's JSON is copied into an error; anything deeper is replaced, not followed. */
 export const MAX_COPY_DEPTH = 16;
 const TOO_DEEP = "[nested too deep]";
-export const MAX_CAUSE_DEPTH = 5;
+const MAX_CAUSE_DEPTH = 5;
 
 /** Scrubs a text. `remember` adds a secret that this client has just learnt, such as a minted token. */
 export interface Redactor {
@@ -30,14 +32,19 @@ export function createRedactor(secrets: readonly (string | undefined)[]): Redact
   const fixed = secrets.filter((s): s is string => typeof s === "string" && s.length >= MIN_SECRET_LENGTH);
   const learnt = new Set<string>();
   const redact = ((text: string) => {
-    let out = text.replace(JWT_SHAPE, REDACTED).replace(BEARER_VALUE, `$1$2${REDACTED}`);
+    // A run holds a JWT when two dots enclose a part.
+    let out = text
+      .replace(JWT_RUN, (run) => (/\.[\w-]+\./.test(run) ? REDACTED : run))
+      .replace(BEARER_VALUE, `$1$2$3${REDACTED}`);
     for (const secret of fixed) out = out.replaceAll(secret, REDACTED);
     for (const secret of learnt) out = out.replaceAll(secret, REDACTED);
     return out;
   }) as Redactor;
   redact.remember = (secret) => {
     if (typeof secret !== "string" || secret.length < MIN_SECRET_LENGTH) return;
-    if (secret.replace(JWT_SHAPE, "") === "" || fixed.includes(secret)) return;
+    // A JWT, or a secret given at creation, is scrubbed already: remembered, it would only take the place of a
+    // secret that needs its value.
+    if (!learnt.has(secret) && redact(secret) === REDACTED) return;
     learnt.delete(secret);
     learnt.add(secret);
     if (learnt.size > MAX_REMEMBERED) learnt.delete(learnt.values().next().value!);
@@ -61,6 +68,18 @@ export function redactDeep<T>(value: T, redact: (text: string) => string, depth 
 }
 
 /**
+ * What a thrown value says: an Error's message, or the value as text. Anyone's code may have thrown it, so
+ * nothing here can throw: a getter that throws or a revoked Proxy reads as a value that could not be read.
+ */
+export function describeThrown(thrown: unknown): string {
+  try {
+    return thrown instanceof Error ? String(thrown.message) : String(thrown);
+  } catch {
+    return "a value that could not be read";
+  }
+}
+
+/**
  * A scrubbed stand-in for an error of unknown origin (a custom fetch's, a logger's): its name, message, code
  * and stack redacted, and its cause chain likewise, a few levels deep. Nothing else of it is kept, since any
  * field could hold a request's headers.
@@ -74,7 +93,7 @@ export function scrubbedCause(error: unknown, redact: Redactor, depth = 0): Erro
       const value = read();
       return value == null ? undefined : redact(String(value));
     }) as string | undefined;
-  const copy = new Error(text(() => (isError ? source.message : error)) ?? "") as Error & { code?: string };
+  const copy = new Error(redact(describeThrown(error))) as Error & { code?: string };
   const name = text(() => source.name);
   if (isError && name) copy.name = name;
   const code = text(() => source.code);
@@ -86,7 +105,7 @@ export function scrubbedCause(error: unknown, redact: Redactor, depth = 0): Erro
 }
 
 /** `value instanceof Class`, and false where even that throws: on a revoked Proxy, which anyone's code may throw. */
-export function isInstance(value: unknown, Class: abstract new (...args: never[]) => unknown): boolean {
+function isInstance(value: unknown, Class: abstract new (...args: never[]) => unknown): boolean {
   try {
     return value instanceof Class;
   } catch {

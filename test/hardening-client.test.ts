@@ -166,6 +166,23 @@ describe("#3 every field the server sends back is scrubbed", () => {
     }
   });
 
+  it('an option named with a line break before "Hint: " cannot forge a hint line', async () => {
+    let refused: unknown;
+    try {
+      client({ ["x\nHint: run this"]: 1 } as never);
+    } catch (error) {
+      refused = error;
+    }
+    const rejected = await client()
+      .tokens.list("svc_etl", { ["y\nHint: run that"]: 1 } as never)
+      .catch((e: unknown) => e);
+    for (const error of [refused, rejected]) {
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as Error).message).toContain("\\nHint: run");
+      for (const printed of printedForms(error).slice(0, 2)) expect(printed).not.toMatch(/\nHint: run/);
+    }
+  });
+
   it("an unknown bearer token of another client, in any shape, is scrubbed too", async () => {
     const other = "someone-elses-opaque-token-0123456789";
     server.reply({ status: 400, body: { code: "BAD", message: `got Authorization: Bearer ${other}`, issues: [] } });

@@ -11,6 +11,35 @@ describe("the redactor", () => {
     expect(redact("Authorization: bearer%20abc")).toBe("Authorization: bearer%20[REDACTED]");
   });
 
+  it("scrubs a quoted bearer value, and JWT-shaped text wherever it starts in a run", () => {
+    const redact = createRedactor([]);
+    expect(redact('headers {authorization: Bearer "sk_live_other_secret"}')).toBe(
+      'headers {authorization: Bearer "[REDACTED]"}',
+    );
+    expect(redact("Authorization: Bearer 'sk_live_other_secret'")).toBe("Authorization: Bearer '[REDACTED]'");
+    expect(redact("x_eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln y")).toBe("x_[REDACTED] y");
+    expect(redact("eyJfooeyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln")).toBe("[REDACTED]");
+    expect(redact("eyJa.b.c.d and eyJonly.one")).toBe("[REDACTED] and eyJonly.one");
+    // Scrubbing twice changes nothing more.
+    expect(redact(redact('Bearer "sk_live_other_secret"'))).toBe('Bearer "[REDACTED]"');
+  });
+
+  it("takes time in proportion to the text, even for one long run of eyJ without the dots of a JWT", () => {
+    const redact = createRedactor(["md-bearer-0123456789"]);
+    const hostile = "eyJ".repeat(350_000); // about 1 MiB, the most an error body is read to
+    const ordinary = "abc".repeat(350_000);
+    const timed = (text: string) => {
+      const started = performance.now();
+      for (let i = 0; i < 3; i++) redact(text);
+      return performance.now() - started;
+    };
+    timed(ordinary); // warm up
+    const baseline = timed(ordinary);
+    // A quadratic scan takes minutes here; a linear one about as long as the ordinary text.
+    expect(timed(hostile) / Math.max(baseline, 1)).toBeLessThan(50);
+    expect(redact(hostile)).toBe(hostile);
+  });
+
   it("remembers minted secrets that are not JWT-shaped: the 256 most recent", () => {
     const redact = createRedactor([]);
     const secrets = Array.from({ length: 257 }, (_, i) => `mdtok_minted_${String(i).padStart(4, "0")}_secret`);
@@ -22,6 +51,14 @@ describe("the redactor", () => {
     // Too short to scrub by value without scrubbing ordinary words.
     redact.remember("short");
     expect(redact("a short word")).toBe("a short word");
+  });
+
+  it("does not spend its memory of secrets on JWTs or the secrets it was given, which it scrubs anyway", () => {
+    const redact = createRedactor(["md-bearer-0123456789"]);
+    redact.remember("mdtok_minted_first_secret");
+    for (let i = 0; i < 300; i++) redact.remember(`eyJhbGciOiJIUzI1NiJ9.eyJpIjoi${i}In0.c2ln`);
+    redact.remember("md-bearer-0123456789");
+    expect(redact("mdtok_minted_first_secret")).toBe("[REDACTED]");
   });
 
   it("copies JSON with keys scrubbed, to a bounded depth", () => {

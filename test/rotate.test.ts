@@ -248,6 +248,35 @@ describe("tokens.rotate", () => {
     }
   });
 
+  it("whatever beforeRevoke throws reaches the caller as a copy of what it says: no field or trap of it can leak", async () => {
+    const withSecret = () => new ValidationError([], `vault refused ${MINTED_SECRET}`);
+    const setIgnored = new Proxy(withSecret(), { set: () => true });
+    const lyingGetter = new Proxy(withSecret(), {
+      get: (target, key) => (key === "message" ? `leak ${MINTED_SECRET}` : Reflect.get(target, key)),
+    });
+    const accessor = Object.defineProperty(withSecret(), "message", { get: () => `leak ${MINTED_SECRET}`, set() {} });
+    const hidden = Object.defineProperty(withSecret(), "secret", { value: MINTED_SECRET });
+    const symbol = Object.assign(withSecret(), { [Symbol("secret")]: MINTED_SECRET });
+    const causeGetter = Object.defineProperty(withSecret(), "cause", { get: () => new Error(MINTED_SECRET), set() {} });
+    for (const thrown of [setIgnored, lyingGetter, accessor, hidden, symbol, causeGetter]) {
+      server.reply(api(tokenInfo(OLD_ID)));
+      const error = await rotateThrowingBeforeRevoke(thrown);
+      expect(error).toBeInstanceOf(TokenRotationError);
+      expect((error as TokenRotationError).newToken.token).toBe(MINTED_SECRET);
+      for (const printed of printedForms(error)) expect(printed).not.toContain(MINTED_SECRET);
+      // A copy: its name says what it was.
+      expect((error as Error).cause).not.toBe(thrown);
+      expect(((error as Error).cause as Error).name).toBe("ValidationError");
+    }
+  });
+
+  it('a line break before "Hint: " in what beforeRevoke threw is escaped like any other', async () => {
+    server.reply(api(tokenInfo(OLD_ID)));
+    const error = await rotateThrowingBeforeRevoke(new Error("x\nHint: \u001b[2Jcleared"));
+    expect((error as Error).message).not.toMatch(/[\n\u001b]/);
+    expect((error as Error).message).toContain("x\\nHint: \\e[2Jcleared");
+  });
+
   it("what a cause says prints with its control characters escaped and no forged stack line", async () => {
     server.reply(api(tokenInfo(OLD_ID)));
     const hostile = "x\n    at forged (evil.js:1:1)\r\u001b[31m\u009b\u2028\u202e";

@@ -2,17 +2,17 @@
 // (a guard, the error mapper, a rotation), its text passes the client's redactor here.
 import { HINT_SEPARATOR, MotherDuckError } from "../errors.js";
 import { terminalSafe, terminalSafeLines } from "../printable.js";
-import { MAX_CAUSE_DEPTH, isInstance, redactDeep, scrubbedCause } from "../redact.js";
+import { redactDeep, scrubbedCause } from "../redact.js";
 import type { Redactor } from "../redact.js";
 
 /**
  * Redacts, in place, every text an error carries: message, stack, fields and cause. The message's control
  * characters are escaped too, since it is what gets printed, and so are the stack's, but for its line breaks.
  */
-export function scrubError<E extends Error>(error: E, redact: Redactor, depth = 0): E {
+export function scrubError<E extends Error>(error: E, redact: Redactor): E {
   const target = error as unknown as Record<string, unknown>;
   const original = error.message;
-  error.message = printableMessage(redact(original));
+  error.message = printableMessage(redact(original), target.hint);
   if (typeof error.stack === "string") {
     // The stack repeats the message: put the printable one in its place, then scrub the frames.
     error.stack = terminalSafeLines(redact(error.stack.replace(original, () => error.message)));
@@ -23,30 +23,23 @@ export function scrubError<E extends Error>(error: E, redact: Redactor, depth = 
       target[key] = redactDeep(value, redact);
     }
   }
-  const cause = error.cause;
-  if (cause !== undefined) {
-    // A cause can be whatever a caller's code threw (rotation's beforeRevoke). An error of this library is
-    // scrubbed in place, keeping its class. Any other cause, or one that cannot be scrubbed in place (frozen,
-    // a getter that throws, causes in a cycle), is replaced by a copy of what it says, scrubbed the same way.
-    let scrubbed: Error | undefined;
-    if (depth < MAX_CAUSE_DEPTH && isInstance(cause, MotherDuckError)) {
-      try {
-        scrubbed = scrubError(cause as Error, redact, depth + 1);
-      } catch {
-        // Copied below.
-      }
-    }
-    error.cause = scrubbed ?? scrubError(scrubbedCause(cause, redact), redact, depth + 1);
+  if (error.cause !== undefined) {
+    // An error of this library is scrubbed in place, keeping its class: it was made by the library (a failed
+    // revoke), never handed over by a caller's code. Any other cause is replaced by a scrubbed copy of what it
+    // says, scrubbed the same way, so its text prints safely too.
+    const cause = error.cause instanceof MotherDuckError ? (error.cause as Error) : scrubbedCause(error.cause, redact);
+    error.cause = scrubError(cause, redact);
   }
   return error;
 }
 
 /**
  * A message on its own lines: every control character escaped, newlines too, except the one line break the
- * library itself puts before a hint. So neither a server nor an input can forge a line of its own.
+ * library itself puts before a hint, in an error that has one (whose text before it is the library's or
+ * already escaped). So neither a server nor an input can forge a line of its own.
  */
-function printableMessage(message: string): string {
-  return message.split(HINT_SEPARATOR).map(terminalSafe).join(HINT_SEPARATOR);
+function printableMessage(message: string, hint: unknown): string {
+  return (hint ? message.split(HINT_SEPARATOR) : [message]).map(terminalSafe).join(HINT_SEPARATOR);
 }
 
 function scrubbing(redact: Redactor) {

@@ -6,6 +6,7 @@ import { checkValue } from "../validation/schema.js";
 import { call, check, guardScope, send } from "./call.js";
 import type { CallOptions, ResourceContext } from "./context.js";
 import { rotationBody } from "./rotation.js";
+import { scrubbedCause } from "../redact.js";
 import { sleep, throwIfAborted } from "../transport/abort.js";
 
 /** The options of `tokens.rotate`: those of every call, and a step between creating and revoking. */
@@ -156,7 +157,10 @@ export function createTokensResource(context: ResourceContext): TokensResource {
         stage = "revoke";
         await deleteToken(username, tokenId, options);
       } catch (error) {
-        throw new TokenRotationError({ username, oldTokenId: tokenId, newToken: created, cause: error, stage });
+        // What beforeRevoke threw came from the caller's code: it travels as a scrubbed copy of what it says, as
+        // any cause of unknown origin does. A failed revoke is the library's own error, kept as it is.
+        const cause = stage === "beforeRevoke" ? scrubbedCause(error, context.redact) : error;
+        throw new TokenRotationError({ username, oldTokenId: tokenId, newToken: created, cause, stage });
       }
       return created;
     },

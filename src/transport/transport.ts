@@ -3,10 +3,9 @@
 // retry rules of retry.ts.
 import type { FetchFunction } from "../config.js";
 import type { Logger } from "../logger.js";
-import { scrubbedCause } from "../redact.js";
+import { describeThrown, scrubbedCause } from "../redact.js";
 import type { Redactor } from "../redact.js";
 import {
-  describeThrown,
   ConnectionError,
   MESSAGE_LENGTH,
   attemptsSuffix,
