@@ -14,7 +14,7 @@ export const BUNDLE_BUDGET_BYTES = 12 * 1024;
 /**
  * What `npm test` enforces: at most the same app written with Octokit's core and its retry and paging plugins
  * (16,116 bytes, measured in the same run too), so that the bundle cannot grow unnoticed. The one-token app
- * measured 16,099 bytes with all ten operations and four hardening passes in. It is above the older 12 KB
+ * measured 16,105 bytes with all ten operations and four hardening passes in. It is above the older 12 KB
  * budget, which the bench reports as a miss; CONTRIBUTING.md's Performance section says where the bytes go.
  */
 export const BUNDLE_CEILING_BYTES = 16_116;

@@ -1,16 +1,18 @@
 // Keeps secrets out of anything a user may print: error messages, issues, causes, log lines.
 
 const REDACTED = "[REDACTED]";
-// MotherDuck tokens are JWTs. Any JWT-shaped text is scrubbed, so a minted token echoed by a server or
-// a proxy cannot leak through an error message even when the client never saw it. No word boundary is
-// required before it: `%3D<jwt>` and `x_<jwt>` must not let one through. The pattern takes a whole run of a
-// JWT's characters from an "eyJ", and the shape is looked for in it: a pattern that itself needed the two
-// dots would scan on from every "eyJ" without them, which is quadratic in a long text (a server's error body).
-const JWT_RUN = /eyJ[\w.-]*/g;
+// MotherDuck tokens are JWTs. Any JWT-shaped text is scrubbed, so a minted token echoed by a server or a proxy
+// cannot leak through an error message even when the client never saw it. No word boundary is required before it:
+// `%3D<jwt>` and `x_<jwt>` must not let one through. The pattern takes a whole run of a JWT's characters from an
+// "eyJ" (standard base64 and its padding too), and the shape is looked for in it: a pattern that itself needed the
+// two dots would scan on from every "eyJ" without them, which is quadratic in a long text (a server's error body).
+const JWT_RUN = /eyJ[\w.+/=-]*/g;
 // What HTTP libraries print of a request's headers ("authorization=Bearer …", "Authorization: Bearer …"):
-// whatever follows the scheme is a credential, known to this client or not, quoted or not.
+// whatever follows the scheme is a credential, known to this client or not, quoted or not. The scheme and its
+// value are on one line: "Invalid Bearer" ending a message must not take the next line (the library's hint).
 // A value that is exactly the marker is left as it is: scrubbing text twice must not add a stray "]".
-const BEARER_VALUE = /\b(Bearer)(\s+|%20|\+|:\s*|=)(["'`]?)(?!\[REDACTED\]([\s"'`,;)\]}]|$))[^\s"'`,;)\]}]+/gi;
+const BEARER_VALUE =
+  /\b(Bearer)([^\S\n]+|%20|\+|:[^\S\n]*|=)(["'`]?)(?!\[REDACTED\]([\s"'`,;)\]}]|$))[^\s"'`,;)\]}]+/gi;
 /** Secrets shorter than this are too likely to match ordinary text to be scrubbed by value. */
 export const MIN_SECRET_LENGTH = 8;
 // Secrets that are not JWT-shaped are remembered by value. The most recent ones are kept: enough for any
@@ -34,7 +36,7 @@ export function createRedactor(secrets: readonly (string | undefined)[]): Redact
   const redact = ((text: string) => {
     // A run holds a JWT when two dots enclose a part.
     let out = text
-      .replace(JWT_RUN, (run) => (/\.[\w-]+\./.test(run) ? REDACTED : run))
+      .replace(JWT_RUN, (run) => (/\.[^.]+\./.test(run) ? REDACTED : run))
       .replace(BEARER_VALUE, `$1$2$3${REDACTED}`);
     for (const secret of fixed) out = out.replaceAll(secret, REDACTED);
     for (const secret of learnt) out = out.replaceAll(secret, REDACTED);

@@ -166,6 +166,14 @@ describe("#3 every field the server sends back is scrubbed", () => {
     }
   });
 
+  it('a server message ending in "Bearer" keeps the hint on its own line, unredacted', async () => {
+    server.reply({ status: 401, body: { code: "UNAUTHENTICATED", message: "Invalid Bearer" } });
+    const error = await client()
+      .tokens.list("svc_etl")
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/^401 UNAUTHENTICATED: Invalid Bearer\nHint: The token was refused/);
+  });
+
   it('an option named with a line break before "Hint: " cannot forge a hint line', async () => {
     let refused: unknown;
     try {

@@ -20,6 +20,14 @@ describe("the redactor", () => {
     expect(redact("x_eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln y")).toBe("x_[REDACTED] y");
     expect(redact("eyJfooeyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln")).toBe("[REDACTED]");
     expect(redact("eyJa.b.c.d and eyJonly.one")).toBe("[REDACTED] and eyJonly.one");
+    // Padded and standard-base64 segments are a JWT's too.
+    expect(redact("m eyJhIjoxfQ==.eyJzdWIiOiJ4eSJ9.ab+SIG/x end")).toBe("m [REDACTED] end");
+    // A scheme ending a line does not take the next line: a message's last word may be "Bearer".
+    expect(redact("401: Invalid Bearer\nHint: The token was refused")).toBe(
+      "401: Invalid Bearer\nHint: The token was refused",
+    );
+    expect(redact("Authorization:\nnext line")).toBe("Authorization:\nnext line");
+    expect(redact("Authorization: Bearer\u00a0opaque-value-123")).toBe("Authorization: Bearer\u00a0[REDACTED]");
     // Scrubbing twice changes nothing more.
     expect(redact(redact('Bearer "sk_live_other_secret"'))).toBe('Bearer "[REDACTED]"');
   });
