@@ -190,6 +190,10 @@ function invalid(issues: Issue[], missingToken?: string): ValidationError {
   );
 }
 
+/**
+ * Resolves and checks the options; throws one ValidationError listing every problem. The environment is read
+ * only for what the options leave out.
+ */
 export function resolveConfig(options: unknown, environment: Environment): ResolvedConfig {
   if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw invalid([{ path: "options", message: "must be an object, such as { baseUrl, token }" }]);
